@@ -1,0 +1,30 @@
+package facegen.engine.backend;
+
+import facegen.engine.backend.cpu.CpuBackend;
+import facegen.engine.backend.reference.ReferenceBackend;
+
+import java.util.List;
+
+/** Creates backends by the names users type ({@code --backend reference|cpu}). */
+public final class Backends {
+
+    private Backends() {}
+
+    /** Names of every backend this build knows, available on this machine or not. */
+    public static List<String> names() {
+        return List.of("reference", "cpu");
+    }
+
+    /**
+     * A new backend by name; the caller closes it.
+     *
+     * @throws IllegalArgumentException for an unknown name, listing the known ones
+     */
+    public static Backend create(String name) {
+        return switch (name) {
+            case "reference" -> new ReferenceBackend();
+            case "cpu" -> new CpuBackend();
+            default -> throw new IllegalArgumentException("unknown backend '" + name + "'; known: " + names());
+        };
+    }
+}
