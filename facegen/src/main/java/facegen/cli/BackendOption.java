@@ -1,0 +1,17 @@
+package facegen.cli;
+
+import facegen.engine.backend.Backend;
+import facegen.engine.backend.Backends;
+import picocli.CommandLine.Option;
+
+/** The {@code --backend NAME} option shared by commands that compute. */
+final class BackendOption {
+    @Option(names = "--backend", defaultValue = "cpu", paramLabel = "NAME",
+            description = "Compute backend: reference (float64 plain loops) or cpu (float32, Vector API). Default: ${DEFAULT-VALUE}.")
+    String name;
+
+    /** Creates the chosen backend; the caller closes it. */
+    Backend create() {
+        return Backends.create(name);
+    }
+}
