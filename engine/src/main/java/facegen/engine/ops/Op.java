@@ -15,7 +15,8 @@ import java.util.List;
  *
  * <p>Conventions shared by all backends: tensors are contiguous row-major; binary and ternary elementwise ops
  * broadcast NumPy-style; comparisons return 1 or 0 in the tensor's float dtype; index tensors hold exact integers
- * in the float dtype (exact up to 2^24 in float32); reductions keep reduced axes with extent 1.
+ * in the float dtype (exact up to 2^24 in float32); reductions keep reduced axes with extent 1. NaN propagates
+ * through maximum/minimum and max-reduction (as {@link Math#max} and PyTorch); {@code where} treats -0.0 as false.
  */
 public sealed interface Op {
 
@@ -144,10 +145,20 @@ public sealed interface Op {
     }
 
     /** y = sum of x over {@code axes}. */
-    record Sum(int[] axes) implements Reduce {}
+    record Sum(int[] axes) implements Reduce {
+        /** Copies and validates the axes. */
+        public Sum {
+            axes = sortedDistinct(axes, "sum");
+        }
+    }
 
     /** y = max of x over {@code axes} (reducing an empty axis is an error). */
     record Max(int[] axes) implements Reduce {
+        /** Copies and validates the axes. */
+        public Max {
+            axes = sortedDistinct(axes, "max");
+        }
+
         @Override
         public Shape outputShape(List<Shape> in) {
             for (int a : axes) {
@@ -177,8 +188,13 @@ public sealed interface Op {
         }
     }
 
-    /** y[i_perm[0], ..., i_perm[r-1]] axes reordered: output axis k is input axis perm[k]. */
+    /** Axes reordered: output axis k is input axis perm[k], i.e. y[i_0, ..., i_{r-1}] = x[j] with j_{perm[k]} = i_k. */
     record Permute(int[] perm) implements Op {
+        /** Copies the permutation (validated against the input in {@link #outputShape}). */
+        public Permute {
+            perm = perm.clone();
+        }
+
         @Override
         public int arity() {
             return 1;
@@ -221,6 +237,13 @@ public sealed interface Op {
 
     /** y = x[start_0:end_0:step_0, ...] per axis; steps are >= 1. */
     record Slice(int[] start, int[] end, int[] step) implements Op {
+        /** Copies the bounds (validated against the input in {@link #outputShape}). */
+        public Slice {
+            start = start.clone();
+            end = end.clone();
+            step = step.clone();
+        }
+
         @Override
         public int arity() {
             return 1;
@@ -246,6 +269,12 @@ public sealed interface Op {
 
     /** Zero padding: {@code before[i]} zeros before and {@code after[i]} zeros after axis i (both >= 0). */
     record Pad(int[] before, int[] after) implements Op {
+        /** Copies the widths (validated against the input in {@link #outputShape}). */
+        public Pad {
+            before = before.clone();
+            after = after.clone();
+        }
+
         @Override
         public int arity() {
             return 1;
@@ -268,11 +297,21 @@ public sealed interface Op {
         }
     }
 
-    /** Joins {@code arity} tensors along {@code axis}; all other extents must agree. */
+    /** Joins {@code arity} tensors along {@code axis} (>= 0); all other extents must agree. */
     record Concat(int axis, int arity) implements Op {
+        /** Validates that the axis is non-negative and there is at least one input. */
+        public Concat {
+            if (axis < 0 || arity < 1) {
+                throw new IllegalArgumentException("concat needs axis >= 0 and >= 1 input, got axis " + axis + ", " + arity + " inputs");
+            }
+        }
+
         @Override
         public Shape outputShape(List<Shape> in) {
             Shape first = in.get(0);
+            if (axis >= first.rank()) {
+                throw new IllegalArgumentException("concat axis " + axis + " out of range for " + first);
+            }
             int total = 0;
             for (Shape s : in) {
                 if (s.rank() != first.rank()) {
@@ -289,8 +328,13 @@ public sealed interface Op {
         }
     }
 
-    /** Reverses the order of elements along each of {@code axes}. */
+    /** Reverses the order of elements along each of {@code axes} (sorted, distinct, >= 0). */
     record Flip(int[] axes) implements Op {
+        /** Copies and validates the axes. */
+        public Flip {
+            axes = sortedDistinct(axes, "flip");
+        }
+
         @Override
         public int arity() {
             return 1;
@@ -349,7 +393,7 @@ public sealed interface Op {
 
     /**
      * Batched matrix product y = op(a) op(b), op = transpose of the last two axes when the flag is set.
-     * a [..., M, K], b [..., K, N] (before transposition), equal batch axes; y [..., M, N].
+     * op(a) [..., M, K], op(b) [..., K, N] (so a stored with transA is [..., K, M]), equal batch axes; y [..., M, N].
      */
     record MatMul(boolean transA, boolean transB) implements Op {
         @Override
@@ -511,6 +555,16 @@ public sealed interface Op {
             }
             return grid;
         }
+    }
+
+    private static int[] sortedDistinct(int[] axes, String what) {
+        int[] a = axes.clone();
+        for (int i = 0; i < a.length; i++) {
+            if (a[i] < 0 || (i > 0 && a[i] <= a[i - 1])) {
+                throw new IllegalArgumentException(what + ": axes " + Arrays.toString(axes) + " must be sorted, distinct and >= 0");
+            }
+        }
+        return a;
     }
 
     private static void checkConvOperands(ConvGeometry g, Shape x, Shape w, String what) {

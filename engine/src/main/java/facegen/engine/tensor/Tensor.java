@@ -551,7 +551,7 @@ public final class Tensor implements AutoCloseable {
 
     /** Reorders axes: output axis k is input axis perm[k]. */
     public Tensor permute(int... perm) {
-        return apply(new Op.Permute(perm.clone()), this);
+        return apply(new Op.Permute(perm), this);
     }
 
     /** Swaps two axes. */
@@ -590,12 +590,12 @@ public final class Tensor implements AutoCloseable {
 
     /** General slice with per-axis bounds and steps. */
     public Tensor slice(int[] start, int[] end, int[] step) {
-        return apply(new Op.Slice(start.clone(), end.clone(), step.clone()), this);
+        return apply(new Op.Slice(start, end, step), this);
     }
 
     /** Zero padding with per-axis widths before and after. */
     public Tensor pad(int[] before, int[] after) {
-        return apply(new Op.Pad(before.clone(), after.clone()), this);
+        return apply(new Op.Pad(before, after), this);
     }
 
     /** Joins tensors along {@code axis}. */
@@ -609,11 +609,7 @@ public final class Tensor implements AutoCloseable {
 
     /** Reverses the order along {@code axes}. */
     public Tensor flip(int... axes) {
-        int[] a = new int[axes.length];
-        for (int i = 0; i < a.length; i++) {
-            a[i] = shape.normalizeAxis(axes[i]);
-        }
-        return apply(new Op.Flip(a), this);
+        return apply(new Op.Flip(normalizeAxes(axes)), this);
     }
 
     // ------------------------------------------------------------------------------------------- gather / scatter
