@@ -1,11 +1,13 @@
 package facegen.cli;
 
+import facegen.audit.bench.BenchRow;
 import facegen.audit.bench.EngineBench;
 import facegen.engine.backend.Backend;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code facegen bench engine}: our kernels beside libtorch, same shapes, same thread count, as TSV. */
@@ -23,8 +25,12 @@ final class BenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("unknown bench suite '" + suite + "'; known: engine");
         }
         try (Backend b = backend.create()) {
-            EngineBench.run(b, System.err);
+            List<BenchRow> rows = EngineBench.run(b, System.err);
+            System.out.println(BenchRow.header());
+            rows.forEach(r -> System.out.println(r.tsv()));
         }
+        System.err.println("ratio = ours / libtorch (lower is better); same JVM, " + Runtime.getRuntime().availableProcessors()
+                + " threads each; libtorch on CPU");
         return 0;
     }
 }

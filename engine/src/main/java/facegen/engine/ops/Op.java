@@ -26,9 +26,9 @@ public sealed interface Op {
     /** Shape of the result for the given input shapes; throws IllegalArgumentException naming shapes when invalid. */
     Shape outputShape(List<Shape> in);
 
-    /** Short lower-case name used in audit tables and error messages. */
+    /** Short snake_case name used in audit tables and error messages ({@code Conv2dInputGrad} = conv2d_input_grad). */
     default String name() {
-        return getClass().getSimpleName().toLowerCase();
+        return getClass().getSimpleName().replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
     }
 
     // ---------------------------------------------------------------- elementwise, one input
@@ -396,6 +396,11 @@ public sealed interface Op {
      * op(a) [..., M, K], op(b) [..., K, N] (so a stored with transA is [..., K, M]), equal batch axes; y [..., M, N].
      */
     record MatMul(boolean transA, boolean transB) implements Op {
+        @Override
+        public String name() {
+            return "matmul";
+        }
+
         @Override
         public int arity() {
             return 2;
