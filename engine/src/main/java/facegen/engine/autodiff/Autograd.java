@@ -45,7 +45,7 @@ public final class Autograd {
      * @param retainGraph keep the graph so it can be walked again (otherwise it is freed)
      */
     public static void backward(Tensor output, Tensor seed, boolean retainGraph) {
-        Map<Tensor, Tensor> grads = walk(List.of(output), List.of(seed), false, retainGraph);
+        Map<Tensor, Tensor> grads = walk(List.of(output), List.of(seed), null, false, retainGraph);
         for (Map.Entry<Tensor, Tensor> e : grads.entrySet()) {
             if (e.getKey().isLeaf()) {
                 e.getKey().accumulateGrad(e.getValue());
@@ -66,7 +66,7 @@ public final class Autograd {
                 throw new IllegalArgumentException("grad(): input " + t.shape() + " does not require grad");
             }
         }
-        Map<Tensor, Tensor> grads = walk(outputs, seeds, createGraph, createGraph);
+        Map<Tensor, Tensor> grads = walk(outputs, seeds, inputs, createGraph, createGraph);
         List<Tensor> result = new ArrayList<>(inputs.size());
         for (Tensor t : inputs) {
             Tensor g = grads.get(t);
@@ -80,8 +80,12 @@ public final class Autograd {
         return grad(List.of(output), List.of(Tensor.ones(output.backend(), output.shape().dims())), inputs, createGraph);
     }
 
-    private static Map<Tensor, Tensor> walk(List<Tensor> outputs, List<Tensor> seeds, boolean createGraph,
-                                            boolean retainGraph) {
+    /**
+     * The backward walk. {@code targets} are the tensors whose gradients are wanted (null = every leaf); branches
+     * that lead to none of them are skipped, so R1's gradient w.r.t. the image builds no weight gradients.
+     */
+    private static Map<Tensor, Tensor> walk(List<Tensor> outputs, List<Tensor> seeds, List<Tensor> targets,
+                                            boolean createGraph, boolean retainGraph) {
         if (outputs.size() != seeds.size()) {
             throw new IllegalArgumentException(outputs.size() + " outputs but " + seeds.size() + " seed gradients");
         }
@@ -98,6 +102,7 @@ public final class Autograd {
             grads.merge(out, seeds.get(i), Tensor::add);
         }
         List<Tensor> order = topologicalOrder(outputs);
+        Set<Tensor> relevant = leadingTo(order, targets);
         try (GradMode mode = createGraph ? GradMode.enabled() : GradMode.disabled()) {
             for (int k = order.size() - 1; k >= 0; k--) {
                 Tensor t = order.get(k);
@@ -109,7 +114,7 @@ public final class Autograd {
                 List<Tensor> inputs = node.inputs();
                 boolean[] needs = new boolean[inputs.size()];
                 for (int i = 0; i < needs.length; i++) {
-                    needs[i] = inputs.get(i).requiresGrad();
+                    needs[i] = relevant.contains(inputs.get(i));
                 }
                 Tensor[] inputGrads = DerivativeRules.vjp(node.op(), inputs, t, g, needs);
                 for (int i = 0; i < inputs.size(); i++) {
@@ -140,6 +145,27 @@ public final class Autograd {
                 }
             }
         }
+    }
+
+    /** Tensors of {@code order} (inputs before users) from which some target can be reached. */
+    private static Set<Tensor> leadingTo(List<Tensor> order, List<Tensor> targets) {
+        Set<Tensor> relevant = Collections.newSetFromMap(new IdentityHashMap<>());
+        Set<Tensor> wanted = Collections.newSetFromMap(new IdentityHashMap<>());
+        if (targets != null) {
+            wanted.addAll(targets);
+        }
+        for (Tensor t : order) {
+            boolean leads = targets == null ? t.isLeaf() : wanted.contains(t);
+            if (!leads && t.node() != null) {
+                for (Tensor in : t.node().inputs()) {
+                    leads |= relevant.contains(in);
+                }
+            }
+            if (leads) {
+                relevant.add(t);
+            }
+        }
+        return relevant;
     }
 
     private static List<Tensor> topologicalOrder(List<Tensor> outputs) {

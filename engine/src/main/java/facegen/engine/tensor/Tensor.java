@@ -457,6 +457,11 @@ public final class Tensor implements AutoCloseable {
         return sum(a, keepDims).div(count);
     }
 
+    /** Mean over the given axes, dropping them. */
+    public Tensor mean(int... axes) {
+        return mean(axes, false);
+    }
+
     /** Mean of every element, a scalar. */
     public Tensor meanAll() {
         return mean(allAxes(), false);

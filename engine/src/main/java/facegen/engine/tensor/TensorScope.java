@@ -18,27 +18,42 @@ import java.util.Set;
  *     return scope.keep(loss.detach());  // this one survives
  * }
  * }</pre>
- * Thread-local because a scope describes one thread's work; scopes nest.
+ * Thread-local because a scope describes one thread's work; scopes nest. {@link #detached()} opens a region whose
+ * tensors no scope owns (long-lived state updated inside a step).
  */
 public final class TensorScope implements AutoCloseable {
     private static final ThreadLocal<Deque<TensorScope>> OPEN = ThreadLocal.withInitial(ArrayDeque::new);
 
+    private final boolean collecting;
     private final List<Tensor> owned = new ArrayList<>();
     private final Set<Tensor> kept = Collections.newSetFromMap(new IdentityHashMap<>());
     private boolean closed;
 
-    private TensorScope() {}
+    private TensorScope(boolean collecting) {
+        this.collecting = collecting;
+    }
 
     /** Opens a scope nested in the current one (if any). */
     public static TensorScope open() {
-        TensorScope scope = new TensorScope();
+        return push(new TensorScope(true));
+    }
+
+    /**
+     * Opens a region whose new tensors belong to no scope (long-lived state such as parameters, optimizer
+     * moments and running averages updated inside a training step); the caller closes them.
+     */
+    public static TensorScope detached() {
+        return push(new TensorScope(false));
+    }
+
+    private static TensorScope push(TensorScope scope) {
         OPEN.get().push(scope);
         return scope;
     }
 
     static void register(Tensor t) {
         TensorScope current = OPEN.get().peek();
-        if (current != null) {
+        if (current != null && current.collecting) {
             current.owned.add(t);
         }
     }
@@ -62,6 +77,9 @@ public final class TensorScope implements AutoCloseable {
         }
         stack.pop();
         TensorScope parent = stack.peek();
+        if (parent != null && !parent.collecting) {
+            parent = null;                                                    // inside a detached region: owned by the caller
+        }
         for (Tensor t : owned) {
             if (kept.contains(t)) {
                 if (parent != null) {
