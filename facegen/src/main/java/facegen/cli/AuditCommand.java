@@ -3,6 +3,7 @@ package facegen.cli;
 import facegen.audit.Audit;
 import facegen.audit.AuditReport;
 import facegen.audit.AuditRow;
+import facegen.audit.layers.NnLayerCases;
 import facegen.engine.backend.Backend;
 import facegen.engine.backend.Backends;
 import picocli.CommandLine.Command;
@@ -10,6 +11,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -19,8 +21,10 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "audit", description = {
         "Check every primitive: float64 finite differences of the VJP (and of its gradient), forward and backward",
-        "against libtorch. Writes primitives.tsv to --out; exits 1 if any row fails."})
+        "against libtorch; then every nn layer the same way. Writes primitives.tsv and layers.tsv to --out; exits 1 if any row fails."})
 final class AuditCommand implements Callable<Integer> {
+    static final String LAYERS_FILE = "layers.tsv";
+
     @Mixin
     BackendOption backend;
 
@@ -29,16 +33,24 @@ final class AuditCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<AuditRow> rows;
+        List<AuditRow> primitives;
+        List<AuditRow> layers;
         try (Backend underTest = backend.create(); Backend reference = Backends.create("reference")) {
             System.err.println("auditing backend '" + underTest.name() + "' (" + underTest.dtype()
                     + ") against float64 finite differences on 'reference' and against libtorch");
-            rows = Audit.runPrimitives(underTest, reference, System.err);
+            primitives = Audit.runPrimitives(underTest, reference, System.err);
+            System.err.println("layers (composed from primitives):");
+            layers = Audit.run(NnLayerCases.cases(), underTest, reference, System.err);
         }
-        Path file = AuditReport.writePrimitives(out, rows);
-        System.out.print(AuditReport.toTsv(rows));
+        Path primitivesFile = AuditReport.writePrimitives(out, primitives);
+        Path layersFile = AuditReport.write(out, LAYERS_FILE, layers);
+        System.out.print(AuditReport.toTsv(primitives));
+        System.out.print(AuditReport.toTsv(layers));
+        List<AuditRow> rows = new ArrayList<>(primitives);
+        rows.addAll(layers);
         long failed = rows.stream().filter(r -> !r.pass()).count();
-        System.err.printf("%d rows, %d passed, %d failed; wrote %s%n", rows.size(), rows.size() - failed, failed, file.toAbsolutePath());
+        System.err.printf("%d rows, %d passed, %d failed; wrote %s and %s%n", rows.size(), rows.size() - failed, failed,
+                primitivesFile.toAbsolutePath(), layersFile.getFileName());
         for (AuditRow r : rows) {
             if (!r.pass()) {
                 System.err.println("FAIL " + r.primitive() + ": " + r.note());

@@ -21,7 +21,7 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "out/demo", paramLabel = "DIR", description = "Output folder. Default: ${DEFAULT-VALUE}.")
     Path out;
 
-    @Option(names = "--steps", defaultValue = "400", description = "Optimisation steps. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--steps", defaultValue = "1500", description = "Optimisation steps. Default: ${DEFAULT-VALUE}.")
     int steps;
 
     @Override

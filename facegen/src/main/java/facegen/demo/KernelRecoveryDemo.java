@@ -57,7 +57,7 @@ public final class KernelRecoveryDemo {
                     k = scope.keep(k.detach().sub(update).requireGrad());
                 }
             }
-            if (step % 50 == 0 || step == steps - 1) {
+            if (step % 250 == 0 || step == steps - 1) {
                 log.printf("  step %4d  loss %.3e%n", step, loss[step]);
             }
         }
