@@ -621,12 +621,23 @@ public final class Tensor implements AutoCloseable {
 
     /** Rows (along {@code axis}) picked by the integer values of the 1-D {@code index}. */
     public Tensor indexSelect(int axis, Tensor index) {
+        checkIndexable(shape.dim(axis), "index_select");
         return apply(new Op.IndexSelect(shape.normalizeAxis(axis)), this, index);
     }
 
     /** Scatter-add of this tensor's slices along {@code axis} into {@code size} slots chosen by {@code index}. */
     public Tensor indexAdd(int axis, int size, Tensor index) {
+        checkIndexable(size, "index_add");
         return apply(new Op.IndexAdd(shape.normalizeAxis(axis), size), this, index);
+    }
+
+    /** Index tensors hold integers in the float dtype: past 2^24 float32 cannot tell neighbours apart. */
+    private void checkIndexable(int extent, String what) {
+        int exact = dtype() == DType.FLOAT32 ? 1 << 24 : Integer.MAX_VALUE;
+        if (extent > exact) {
+            throw new IllegalArgumentException(what + ": axis of extent " + extent + " on '" + backend.name() + "' ("
+                    + dtype() + ") exceeds 2^24, the largest range float32 index values represent exactly; split the axis");
+        }
     }
 
     // ------------------------------------------------------------------------------------------- linear algebra
