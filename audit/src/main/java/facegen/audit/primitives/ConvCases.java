@@ -15,9 +15,10 @@ import java.util.List;
 /**
  * Rows of conv2d and its two adjoints (input-grad = conv-transpose, weight-grad). Geometries are non-square
  * (H != W, different pads per axis) so a swapped axis shows; strides, dilations and groups get their own rows.
- * The "chunked" rows (x [3, 4, 20, 23]) make the cpu backend's im2col split the batch into a chunk of two
- * images (unfolded on several threads, a GEMM wider than one 512-column tile) and a tail chunk of one, so the
- * weight-gradient accumulates across chunks; "pointwise" takes its no-unfolding 1x1 path.
+ * The "chunked" rows (x [3, 4, 20, 23]) make the cpu backend split the batch into a chunk of two images (a GEMM
+ * wider than one 512-column tile, patches packed straight from the images) and a tail chunk of one, so the
+ * weight-gradient accumulates across chunks; "pointwise" is the 1x1 case; the stride-2 rows take the
+ * input-grad path through col2im.
  */
 public final class ConvCases {
 

@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * Rows of the batched matrix product and its transposed-operand variants (ranks 2, 3 and 4). The "blocked" rows
- * are big enough to cross the cpu GEMM's register tile (5 rows x 32 columns), its k-block (256) and its
+ * are big enough to cross the cpu GEMM's register tile (5 rows x 16 columns on AVX2), its k-block (256) and its
  * threading threshold (2 m n k >= 2^21), each with a ragged tail.
  */
 public final class MatMulCases {

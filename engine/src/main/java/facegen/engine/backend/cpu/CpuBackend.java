@@ -19,11 +19,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * The float32 backend for the CPU: storage is a Java {@code float[]}, the hot primitives run as Vector API
  * kernels on all cores, everything else runs the reference definitions over a float view.
  *
- * <p>Fast paths: elementwise {@link Op.Unary} and {@link Op.Binary} ({@link ElementwiseKernels}), {@link Op.Sum}
- * ({@link SumKernel}), {@link Op.MatMul} ({@link MatMulKernel}, a packed, register-tiled GEMM) and the three
- * convolution primitives ({@link Conv2dKernels}: im2col + the same GEMM). {@link Op.Reshape} shares the input's
- * storage. The other primitives call {@link ReferenceKernels} through {@link FloatElements}; callers must not
- * rely on which path runs.
+ * <p>Fast paths: elementwise {@link Op.Unary} and {@link Op.Binary} ({@link ElementwiseKernels}, sin and cos in
+ * {@link FloatTrig}), {@link Op.Sum} ({@link SumKernel}), {@link Op.MatMul} ({@link MatMulKernel}, a packed,
+ * register-tiled GEMM) and the three convolution primitives ({@link Conv2dKernels}: the same GEMM, packing image
+ * patches straight from the input). {@link Op.Reshape} shares the input's storage. The other primitives call
+ * {@link ReferenceKernels} through {@link FloatElements}; callers must not rely on which path runs.
  *
  * <p>Each instance owns a {@link WorkerPool} ({@link #close()} stops its threads) and a {@link FloatArrayPool}
  * recycling the arrays of freed storage. Instances share no state.

@@ -3,9 +3,10 @@ package facegen.engine.backend.cpu;
 import facegen.engine.ops.Op;
 import facegen.engine.tensor.Shape;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
+
+import java.util.Arrays;
 
 /**
  * The elementwise primitives ({@link Op.Unary}, {@link Op.Binary}) over float32 with the Vector API.
@@ -19,8 +20,13 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Each vector operator is chosen by an enum switch inside the loop, so the operator is a compile-time constant
  * where the JIT sees it (the Vector API intrinsics need that; a variable operator falls back to scalar Java).
  * The primitive is mapped to the enum once per call because a pattern switch over the sealed {@link Op} costs a
- * type test chain, too much per vector. The branch is loop-invariant and predicted.
- * Transcendentals use the JDK's vectorised SVML-style routines (about 1 ulp in float32).
+ * type test chain, too much per vector. The branch is loop-invariant and predicted. The switch is written in the
+ * loop body itself, not in a per-vector method: C2 compiles such a method on its own first, then declines to
+ * inline it (too big once compiled) and boxes every vector passed to it (5x slower, seen after a matmul had run).
+ * Loops end by recomputing the last full vector rather than with masked loads and stores (several times the cost
+ * on AVX2); ranges shorter than a vector go through a padded copy.
+ * exp and log use the JDK's vectorised SVML-style routines (about 1 ulp in float32); sin and cos, which the JDK
+ * does not intrinsify on AVX2, use {@link FloatTrig} (at most 2 ulp for |x| <= 1e4).
  */
 final class ElementwiseKernels {
 
@@ -43,15 +49,37 @@ final class ElementwiseKernels {
         pool.forEach(tasks, tasks > 1, t -> {
             int from = t * GRAIN;
             int to = Math.min(n, from + GRAIN);
-            int i = from;
-            for (int full = from + F.loopBound(to - from); i < full; i += LANES) {
-                fn.apply(FloatVector.fromArray(F, x, i)).intoArray(y, i);
-            }
-            if (i < to) {
-                VectorMask<Float> m = F.indexInRange(i, to);
-                fn.apply(FloatVector.fromArray(F, x, i, m)).intoArray(y, i, m);
+            switch (fn) {
+                case SIN -> FloatTrig.sin(x, y, from, to);
+                case COS -> FloatTrig.cos(x, y, from, to);
+                default -> apply(fn, x, y, from, to);
             }
         });
+    }
+
+    /** y[i] = fn(x[i]) for i in [from, to), one vector at a time; x and y must not overlap. */
+    private static void apply(UnaryFn fn, float[] x, float[] y, int from, int to) {
+        if (to - from < LANES) {
+            float[] out = new float[LANES];
+            apply(fn, Arrays.copyOfRange(x, from, from + LANES), out, 0, LANES);
+            System.arraycopy(out, 0, y, from, to - from);
+            return;
+        }
+        for (int next = from; next < to; next += LANES) {
+            // a ragged end recomputes the last full vector (overlapping its predecessor): no masked loads and stores
+            int i = Math.min(next, to - LANES);
+            FloatVector v = FloatVector.fromArray(F, x, i);
+            FloatVector r = switch (fn) {
+                // v * -1 rather than v.neg(): exact (sign of zero and NaN kept) and about 10x faster on AVX2,
+                // where NEG is not intrinsified
+                case NEG -> v.mul(-1f);
+                case EXP -> v.lanewise(VectorOperators.EXP);
+                case LOG -> v.lanewise(VectorOperators.LOG);
+                case SQRT -> v.sqrt();
+                case SIN, COS -> throw new IllegalStateException(fn + " runs whole ranges in FloatTrig");
+            };
+            r.intoArray(y, i);
+        }
     }
 
     /** The unary primitives as a plain enum, cheap to switch on per vector. */
@@ -66,19 +94,6 @@ final class ElementwiseKernels {
                 case Op.Sqrt _ -> SQRT;
                 case Op.Sin _ -> SIN;
                 case Op.Cos _ -> COS;
-            };
-        }
-
-        FloatVector apply(FloatVector v) {
-            return switch (this) {
-                // v * -1 rather than v.neg(): exact (sign of zero and NaN kept) and about 10x faster on AVX2,
-                // where NEG is not intrinsified
-                case NEG -> v.mul(-1f);
-                case EXP -> v.lanewise(VectorOperators.EXP);
-                case LOG -> v.lanewise(VectorOperators.LOG);
-                case SQRT -> v.sqrt();
-                case SIN -> v.lanewise(VectorOperators.SIN);
-                case COS -> v.lanewise(VectorOperators.COS);
             };
         }
     }
@@ -104,24 +119,53 @@ final class ElementwiseKernels {
         });
     }
 
-    /** y[yi ..< yi+len] = op(a run, b run); a run is contiguous from ai, or the single value a[ai]. */
+    /**
+     * y[yi ..< yi+len] = op(a run, b run); a run is contiguous from ai, or the single value a[ai]. A single value is
+     * read as a vector of copies at a fixed index (step 0), so every iteration loads both operands the same way:
+     * choosing per iteration between a loaded vector and a broadcast one ({@code aRun ? load : splat}) made C2 box
+     * the vectors once a call site had seen both cases, which ran 6x slower (measured: mul after div-by-scalar).
+     */
     private static void segment(BinaryFn fn, float[] a, int ai, boolean aRun, float[] b, int bi, boolean bRun,
                                 float[] y, int yi, int len) {
-        FloatVector aSplat = aRun ? null : FloatVector.broadcast(F, a[ai]);
-        FloatVector bSplat = bRun ? null : FloatVector.broadcast(F, b[bi]);
-        int i = 0;
-        for (int full = F.loopBound(len); i < full; i += LANES) {
-            FloatVector va = aRun ? FloatVector.fromArray(F, a, ai + i) : aSplat;
-            FloatVector vb = bRun ? FloatVector.fromArray(F, b, bi + i) : bSplat;
-            fn.apply(va, vb).intoArray(y, yi + i);
+        float[] as = aRun ? a : copies(a[ai]);
+        float[] bs = bRun ? b : copies(b[bi]);
+        int aOff = aRun ? ai : 0;
+        int bOff = bRun ? bi : 0;
+        if (len < LANES) {
+            float[] out = new float[LANES];
+            segment(fn, Arrays.copyOfRange(as, aOff, aOff + LANES), 0, aRun, Arrays.copyOfRange(bs, bOff, bOff + LANES), 0,
+                    bRun, out, 0, LANES);
+            System.arraycopy(out, 0, y, yi, len);
+            return;
         }
-        if (i < len) {
-            // masked tail only: masked loads and stores cost several times a plain one on AVX2
-            VectorMask<Float> m = F.indexInRange(i, len);
-            FloatVector va = aRun ? FloatVector.fromArray(F, a, ai + i, m) : aSplat;
-            FloatVector vb = bRun ? FloatVector.fromArray(F, b, bi + i, m) : bSplat;
-            fn.apply(va, vb).intoArray(y, yi + i, m);
+        int aStep = aRun ? 1 : 0;
+        int bStep = bRun ? 1 : 0;
+        for (int next = 0; next < len; next += LANES) {
+            // a ragged end recomputes the last full vector (overlapping its predecessor): no masked loads and stores
+            int i = Math.min(next, len - LANES);
+            FloatVector va = FloatVector.fromArray(F, as, aOff + i * aStep);
+            FloatVector vb = FloatVector.fromArray(F, bs, bOff + i * bStep);
+            FloatVector r = switch (fn) {
+                case ADD -> va.add(vb);
+                case SUB -> va.sub(vb);
+                case MUL -> va.mul(vb);
+                case DIV -> va.div(vb);
+                case POW -> va.lanewise(VectorOperators.POW, vb);
+                case MAX -> va.max(vb);
+                case MIN -> va.min(vb);
+                // comparisons give 1 or 0 in the float dtype (Op convention); NaN compares false
+                case LESS -> FloatVector.zero(F).blend(1f, va.compare(VectorOperators.LT, vb));
+                case EQUAL -> FloatVector.zero(F).blend(1f, va.compare(VectorOperators.EQ, vb));
+            };
+            r.intoArray(y, yi + i);
         }
+    }
+
+    /** One vector's worth of copies of v. */
+    private static float[] copies(float v) {
+        float[] c = new float[LANES];
+        Arrays.fill(c, v);
+        return c;
     }
 
     /** The binary primitives as a plain enum, cheap to switch on per vector. */
@@ -139,21 +183,6 @@ final class ElementwiseKernels {
                 case Op.Minimum _ -> MIN;
                 case Op.Less _ -> LESS;
                 case Op.Equal _ -> EQUAL;
-            };
-        }
-
-        FloatVector apply(FloatVector a, FloatVector b) {
-            return switch (this) {
-                case ADD -> a.add(b);
-                case SUB -> a.sub(b);
-                case MUL -> a.mul(b);
-                case DIV -> a.div(b);
-                case POW -> a.lanewise(VectorOperators.POW, b);
-                case MAX -> a.max(b);
-                case MIN -> a.min(b);
-                // comparisons give 1 or 0 in the float dtype (Op convention); NaN compares false
-                case LESS -> FloatVector.zero(F).blend(1f, a.compare(VectorOperators.LT, b));
-                case EQUAL -> FloatVector.zero(F).blend(1f, a.compare(VectorOperators.EQ, b));
             };
         }
     }

@@ -17,7 +17,8 @@ import java.util.Arrays;
  *       narrow to give every thread a panel.</li>
  *   <li>K is cut into blocks of {@link #KC}. A tile's {@code KC x width} slice of B is packed into micro-panels
  *       laid out k-major, at most {@link #MAX_TILE_COLUMNS} wide (512 KB, L2/L3), and every row of A streams
- *       past it.</li>
+ *       past it. B is a {@link PanelSource}: a strided {@link Matrix}, or an operand that exists only as a rule
+ *       for packing it (the unfolded image patches of a convolution).</li>
  *   <li>A is packed {@link #MC} rows at a time, in the source's own order (rows of A, or rows of A^T for a
  *       transposed view), into {@link #MR}-row micro-panels laid out k-major (5 KB, L1).</li>
  *   <li>Each A micro-panel is multiplied by every B micro-panel of the tile (16 KB each, streamed from L2).</li>
@@ -47,11 +48,26 @@ final class MatMulKernel {
     static final int MC = 100;
     /** Most micro-panels in one tile. */
     static final int MAX_PANELS_PER_TILE = MAX_TILE_COLUMNS / NR;
+    /** Scratch floats a {@link PanelSource} may use: one row of a tile or one K block. */
+    static final int ROW_SCRATCH = Math.max(KC, MAX_TILE_COLUMNS);
     /** Products below this many flops run on one thread: a wake-up costs about as much. */
     static final long PARALLEL_MIN_FLOPS = 1L << 21;
 
+    /**
+     * The B operand as a producer of packed micro-panels, so a caller whose B is implicit can pack it straight
+     * from its own layout ({@link Conv2dKernels} unfolds image patches here instead of materialising the
+     * column matrix).
+     */
+    interface PanelSource {
+        /**
+         * Writes B(p0 + p, j) for p in [0, kc) and j in [j0, j1) to {@code dst[(j - j0) / NR][p NR + (j - j0) % NR]},
+         * zeros in the last panel's columns past j1; {@code row} is scratch of {@link #ROW_SCRATCH} floats.
+         */
+        void pack(int p0, int kc, int j0, int j1, float[][] dst, float[] row);
+    }
+
     /** Read-only strided view of a matrix: element (i, j) is {@code data[offset + i rowStride + j colStride]}. */
-    record Matrix(float[] data, int offset, int rowStride, int colStride) {
+    record Matrix(float[] data, int offset, int rowStride, int colStride) implements PanelSource {
 
         /** A row-major matrix with {@code cols} columns starting at {@code offset}. */
         static Matrix rowMajor(float[] data, int offset, int cols) {
@@ -61,6 +77,19 @@ final class MatMulKernel {
         /** The transpose, as a view of the same elements. */
         Matrix transposed() {
             return new Matrix(data, offset, colStride, rowStride);
+        }
+
+        @Override
+        public void pack(int p0, int kc, int j0, int j1, float[][] dst, float[] row) {
+            if (colStride == 1) {
+                for (int p = 0; p < kc; p++) {
+                    dealRow(data, offset + (p0 + p) * rowStride + j0, j1 - j0, p, dst);
+                }
+            } else {
+                for (int j = j0; j < j1; j += NR) {
+                    packPanelFromColumns(this, p0, kc, j, Math.min(NR, j1 - j), dst[(j - j0) / NR]);
+                }
+            }
         }
     }
 
@@ -73,6 +102,7 @@ final class MatMulKernel {
         final float[][] packedB = new float[MAX_PANELS_PER_TILE][KC * NR];
         final float[][] packedA = new float[MC / MR][KC * MR];
         final float[] edge = new float[MR * NR];
+        final float[] row = new float[ROW_SCRATCH];
     }
 
     private final WorkerPool pool;
@@ -84,9 +114,10 @@ final class MatMulKernel {
 
     /**
      * C = A B, or C += A B when {@code accumulate}: {@code C[i, j] (+)= sum_p A(i, p) B(p, j)} for
-     * A m x k, B k x n and C row-major m x n at {@code c[cOff + i ldc + j]}.
+     * A m x k, B k x n and C row-major m x n at {@code c[cOff + i ldc + j]}. The result does not depend on the
+     * thread count or on scheduling: every element of C is summed by one task, in a fixed order.
      */
-    void multiply(int m, int n, int k, Matrix a, Matrix b, float[] c, int cOff, int ldc, boolean accumulate) {
+    void multiply(int m, int n, int k, Matrix a, PanelSource b, float[] c, int cOff, int ldc, boolean accumulate) {
         if (m == 0 || n == 0) {
             return;
         }
@@ -124,13 +155,13 @@ final class MatMulKernel {
     }
 
     /** Computes rows [i0, i1) and columns [j0, j1) of C; j0 is a multiple of NR. */
-    private void tile(int i0, int i1, int j0, int j1, int k, Matrix a, Matrix b,
+    private void tile(int i0, int i1, int j0, int j1, int k, Matrix a, PanelSource b,
                       float[] c, int cOff, int ldc, boolean accumulate) {
         Scratch s = scratch.get();
         for (int p0 = 0; p0 < k; p0 += KC) {
             int kc = Math.min(KC, k - p0);
             boolean add = accumulate || p0 > 0;
-            packB(b, p0, kc, j0, j1, s.packedB);
+            b.pack(p0, kc, j0, j1, s.packedB, s.row);
             for (int ib = i0; ib < i1; ib += MC) {
                 int mc = Math.min(MC, i1 - ib);
                 packA(a, ib, mc, p0, kc, s.packedA);
@@ -152,38 +183,23 @@ final class MatMulKernel {
         }
     }
 
-    /** Packs B(p0 .. p0+kc, j0 .. j1) into k-major NR-column micro-panels, zero-padding the last one. */
-    private static void packB(Matrix b, int p0, int kc, int j0, int j1, float[][] dst) {
-        if (b.colStride() == 1) {
-            packFromRows(b, p0, kc, j0, j1, dst);
-        } else {
-            for (int j = j0; j < j1; j += NR) {
-                packPanelFromColumns(b, p0, kc, j, Math.min(NR, j1 - j), dst[(j - j0) / NR]);
-            }
-        }
-    }
-
     /**
-     * Rows of B are contiguous: walk each row once, left to right, dealing NR-wide pieces out to the panels.
-     * Reading whole rows keeps the hardware prefetcher streaming; going panel by panel instead would read one
-     * cache line per row at a stride of the row length (16 KB for N = 4096), which ran at half speed.
+     * Writes {@code src[off ..< off + width]} as k-row {@code p} of consecutive NR-column micro-panels, zero-padding
+     * the last one. Packing B row by row keeps the hardware prefetcher streaming; going panel by panel instead
+     * would read one cache line per row at a stride of the row length (16 KB for N = 4096), which ran at half speed.
      */
-    private static void packFromRows(Matrix b, int p0, int kc, int j0, int j1, float[][] dst) {
-        float[] src = b.data();
-        int full = j0 + (j1 - j0) / NR * NR;
-        for (int p = 0; p < kc; p++) {
-            int row = b.offset() + (p0 + p) * b.rowStride();
-            int d = p * NR;
-            for (int j = j0; j < full; j += NR) {
-                float[] panel = dst[(j - j0) / NR];
-                FloatVector.fromArray(F, src, row + j).intoArray(panel, d);
-                FloatVector.fromArray(F, src, row + j + LANES).intoArray(panel, d + LANES);
-            }
-            if (full < j1) {
-                float[] panel = dst[(full - j0) / NR];
-                Arrays.fill(panel, d, d + NR, 0f);
-                System.arraycopy(src, row + full, panel, d, j1 - full);
-            }
+    static void dealRow(float[] src, int off, int width, int p, float[][] dst) {
+        int full = width / NR * NR;
+        int d = p * NR;
+        for (int j = 0; j < full; j += NR) {
+            float[] panel = dst[j / NR];
+            FloatVector.fromArray(F, src, off + j).intoArray(panel, d);
+            FloatVector.fromArray(F, src, off + j + LANES).intoArray(panel, d + LANES);
+        }
+        if (full < width) {
+            float[] panel = dst[full / NR];
+            Arrays.fill(panel, d, d + NR, 0f);
+            System.arraycopy(src, off + full, panel, d, width - full);
         }
     }
 
@@ -212,21 +228,33 @@ final class MatMulKernel {
      */
     private static void packA(Matrix a, int i0, int mc, int p0, int kc, float[][] dst) {
         float[] src = a.data();
-        int rows = ceilDiv(mc, MR) * MR;
+        int full = mc / MR * MR;
         if (a.colStride() == 1) {
-            for (int r = 0; r < rows; r++) {
-                float[] panel = dst[r / MR];
-                int lane = r % MR;
-                int s = a.offset() + (i0 + r) * a.rowStride() + p0;
+            for (int r0 = 0; r0 < full; r0 += MR) {
+                float[] panel = dst[r0 / MR];
+                int s = a.offset() + (i0 + r0) * a.rowStride() + p0;
                 for (int p = 0; p < kc; p++) {
-                    panel[p * MR + lane] = r < mc ? src[s + p] : 0f;
+                    for (int r = 0; r < MR; r++) {
+                        panel[p * MR + r] = src[s + r * a.rowStride() + p];
+                    }
                 }
             }
         } else {
             for (int p = 0; p < kc; p++) {
                 int s = a.offset() + (p0 + p) * a.colStride() + i0 * a.rowStride();
-                for (int r = 0; r < rows; r++) {
-                    dst[r / MR][p * MR + r % MR] = r < mc ? src[s + r * a.rowStride()] : 0f;
+                for (int r0 = 0; r0 < full; r0 += MR) {
+                    float[] panel = dst[r0 / MR];
+                    for (int r = 0; r < MR; r++) {
+                        panel[p * MR + r] = src[s + (r0 + r) * a.rowStride()];
+                    }
+                }
+            }
+        }
+        if (full < mc) {
+            float[] panel = dst[full / MR];
+            for (int p = 0; p < kc; p++) {
+                for (int r = 0; r < MR; r++) {
+                    panel[p * MR + r] = full + r < mc ? src[a.offset() + (i0 + full + r) * a.rowStride() + (p0 + p) * a.colStride()] : 0f;
                 }
             }
         }

@@ -145,6 +145,7 @@ class CpuKernelsTest {
                 new Conv(2, 6, 6, 8, 8, 3, 3, ConvGeometry.of(1, 1).withGroups(6)),   // depthwise
                 new Conv(1, 5, 7, 6, 13, 2, 4, new ConvGeometry(2, 1, 0, 2, 1, 2, 1)), // everything asymmetric
                 new Conv(3, 2, 3, 4, 4, 5, 5, ConvGeometry.of(1, 2)),                 // kernel larger than image
+                new Conv(2, 3, 4, 5, 6, 1, 1, ConvGeometry.of(1, 1)),                 // pad > d (k - 1): input grad via col2im
                 new Conv(5, 64, 64, 16, 16, 3, 3, ConvGeometry.of(1, 1)),             // large, chunked images
                 new Conv(2, 16, 32, 32, 32, 3, 3, ConvGeometry.of(1, 1)));            // large, one image per chunk
     }
@@ -166,6 +167,34 @@ class CpuKernelsTest {
             assertClose("conv2d weight-grad " + name,
                     run(new Op.Conv2dWeightGrad(cv.g(), cv.kh(), cv.kw()), List.of(cv.x(), cv.y()), List.of(x, dy)),
                     ref.dw, ref.dwScale);
+        }
+    }
+
+    @Test
+    void matmulAndConvolutionAreBitIdenticalOnOneThreadAndOnTwo() {
+        Random rnd = new Random(7);
+        Conv cv = new Conv(5, 64, 48, 16, 16, 3, 3, ConvGeometry.of(1, 1));
+        double[] x = random(rnd, (int) cv.x().numel(), -1, 1);
+        double[] w = random(rnd, (int) cv.weight().numel(), -1, 1);
+        double[] dy = random(rnd, (int) cv.y().numel(), -1, 1);
+        double[] a = random(rnd, 300 * 520, -1, 1);
+        record Call(Op op, List<Shape> shapes, List<double[]> values) {}
+        List<Call> calls = List.of(
+                new Call(new Op.MatMul(false, false), List.of(Shape.of(300, 520), Shape.of(520, 300)), List.of(a, a)),
+                new Call(new Op.Conv2d(cv.g()), List.of(cv.x(), cv.weight()), List.of(x, w)),
+                new Call(new Op.Conv2dInputGrad(cv.g(), cv.h(), cv.w()), List.of(cv.y(), cv.weight()), List.of(dy, w)),
+                new Call(new Op.Conv2dWeightGrad(cv.g(), cv.kh(), cv.kw()), List.of(cv.x(), cv.y()), List.of(x, dy)));
+        try (CpuBackend single = new CpuBackend(1)) {
+            for (Call c : calls) {
+                List<Operand> operands = new ArrayList<>();
+                for (int i = 0; i < c.shapes().size(); i++) {
+                    operands.add(new Operand(single.upload(c.values().get(i)), c.shapes().get(i)));
+                }
+                Storage y = single.execute(c.op(), c.op().outputShape(c.shapes()), operands);
+                assertThat(run(c.op(), c.shapes(), c.values())).as(c.op().name()).containsExactly(single.download(y));
+                y.release();
+                operands.forEach(o -> o.storage().release());
+            }
         }
     }
 
@@ -243,6 +272,40 @@ class CpuKernelsTest {
                 }
                 assertClose(c.op().name() + " n=" + n, run(c.op(), List.of(Shape.of(n)), List.of(x)), want, scale);
             }
+        }
+    }
+
+    @Test
+    void sinAndCosStayWithinTwoUlpsAndFallBackOutsideTheirRange() {
+        Random rnd = new Random(6);
+        int n = 1 << 20;
+        double[] x = random(rnd, n, -FloatTrig.LIMIT, FloatTrig.LIMIT);
+        double[] special = {0.0, -0.0, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 1e-30, -1e-30,
+                FloatTrig.LIMIT, -FloatTrig.LIMIT, Math.nextUp(FloatTrig.LIMIT), 1e5, -3e30, Math.PI / 2, 1e4 * Math.PI};
+        for (int i = 0; i < special.length; i++) {
+            x[i * 7919] = (float) special[i];   // spread out, so each sits in a vector with ordinary lanes
+        }
+        record Case(Op.Unary op, DoubleUnaryOperator f) {}
+        for (Case c : List.of(new Case(new Op.Sin(), Math::sin), new Case(new Op.Cos(), Math::cos))) {
+            double[] got = run(c.op(), List.of(Shape.of(n)), List.of(x));
+            for (int i = 0; i < n; i++) {
+                double want = c.f().applyAsDouble(x[i]);
+                if (Double.isNaN(want)) {
+                    assertThat(got[i]).as(c.op().name() + "(" + x[i] + ")").isNaN();
+                    continue;
+                }
+                double ulps = Math.abs(got[i] - want) / Math.ulp((float) want);
+                if (!(ulps <= 2)) {
+                    fail(c.op().name() + "(" + (float) x[i] + ") = " + got[i] + ", expected " + want + ": " + ulps + " ulp");
+                }
+            }
+            assertThat(Double.doubleToRawLongBits(run(c.op(), List.of(Shape.of(9)), List.of(new double[9]))[0]))
+                    .as("sign of " + c.op().name() + "(0)").isEqualTo(Double.doubleToRawLongBits(c.f().applyAsDouble(0.0)));
+        }
+        double[] negativeZeros = new double[9];
+        java.util.Arrays.fill(negativeZeros, -0.0);
+        for (double v : run(new Op.Sin(), List.of(Shape.of(9)), List.of(negativeZeros))) {
+            assertThat(Double.doubleToRawLongBits(v)).as("sin(-0) is -0").isEqualTo(Double.doubleToRawLongBits(-0.0));
         }
     }
 
