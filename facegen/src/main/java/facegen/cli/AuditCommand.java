@@ -2,7 +2,9 @@ package facegen.cli;
 
 import facegen.audit.Audit;
 import facegen.audit.AuditReport;
+import facegen.audit.AuditCase;
 import facegen.audit.AuditRow;
+import facegen.audit.layers.render.RenderCases;
 import facegen.audit.layers.NnLayerCases;
 import facegen.engine.backend.Backend;
 import facegen.engine.backend.Backends;
@@ -21,7 +23,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "audit", description = {
         "Check every primitive: float64 finite differences of the VJP (and of its gradient), forward and backward",
-        "against libtorch; then every nn layer the same way. Writes primitives.tsv and layers.tsv to --out; exits 1 if any row fails."})
+        "against libtorch; then every nn and render layer the same way. Writes primitives.tsv and layers.tsv to --out; exits 1 if any row fails."})
 final class AuditCommand implements Callable<Integer> {
     static final String LAYERS_FILE = "layers.tsv";
 
@@ -40,7 +42,9 @@ final class AuditCommand implements Callable<Integer> {
                     + ") against float64 finite differences on 'reference' and against libtorch");
             primitives = Audit.runPrimitives(underTest, reference, System.err);
             System.err.println("layers (composed from primitives):");
-            layers = Audit.run(NnLayerCases.cases(), underTest, reference, System.err);
+            List<AuditCase> layerCases = new ArrayList<>(NnLayerCases.cases());
+            layerCases.addAll(RenderCases.cases());
+            layers = Audit.run(layerCases, underTest, reference, System.err);
         }
         Path primitivesFile = AuditReport.writePrimitives(out, primitives);
         Path layersFile = AuditReport.write(out, LAYERS_FILE, layers);

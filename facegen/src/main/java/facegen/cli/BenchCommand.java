@@ -3,6 +3,8 @@ package facegen.cli;
 import facegen.audit.bench.BenchRow;
 import facegen.audit.bench.EngineBench;
 import facegen.engine.backend.Backend;
+import facegen.render.bench.RenderBench;
+import facegen.render.bench.RenderBenchRow;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
@@ -13,7 +15,7 @@ import java.util.concurrent.Callable;
 /** {@code facegen bench engine}: our kernels beside libtorch, same shapes, same thread count, as TSV. */
 @Command(name = "bench", description = "Time our kernels beside libtorch on the same shapes (TSV on stdout).")
 final class BenchCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "SUITE", description = "What to time: engine.")
+    @Parameters(index = "0", paramLabel = "SUITE", description = "What to time: engine (kernels vs libtorch) or render (rasterise+interpolate+texture+antialias).")
     String suite;
 
     @Mixin
@@ -21,13 +23,20 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (!suite.equals("engine")) {
-            throw new IllegalArgumentException("unknown bench suite '" + suite + "'; known: engine");
-        }
         try (Backend b = backend.create()) {
-            List<BenchRow> rows = EngineBench.run(b, System.err);
-            System.out.println(BenchRow.header());
-            rows.forEach(r -> System.out.println(r.tsv()));
+            switch (suite) {
+                case "engine" -> {
+                    List<BenchRow> rows = EngineBench.run(b, System.err);
+                    System.out.println(BenchRow.header());
+                    rows.forEach(r -> System.out.println(r.tsv()));
+                }
+                case "render" -> {
+                    List<RenderBenchRow> rows = RenderBench.run(b, System.err);
+                    System.out.println(RenderBenchRow.header());
+                    rows.forEach(r -> System.out.println(r.tsv()));
+                }
+                default -> throw new IllegalArgumentException("unknown bench suite '" + suite + "'; known: engine, render");
+            }
         }
         System.err.println("ratio = ours / libtorch (lower is better); same JVM, " + Runtime.getRuntime().availableProcessors()
                 + " threads each; libtorch on CPU");
