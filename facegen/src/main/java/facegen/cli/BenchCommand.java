@@ -2,6 +2,7 @@ package facegen.cli;
 
 import facegen.audit.bench.BenchRow;
 import facegen.audit.bench.EngineBench;
+import facegen.audit.bench.StyleganBench;
 import facegen.engine.backend.Backend;
 import facegen.render.bench.RenderBench;
 import facegen.render.bench.RenderBenchRow;
@@ -15,7 +16,7 @@ import java.util.concurrent.Callable;
 /** {@code facegen bench engine}: our kernels beside libtorch, same shapes, same thread count, as TSV. */
 @Command(name = "bench", description = "Time our kernels beside libtorch on the same shapes (TSV on stdout).")
 final class BenchCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "SUITE", description = "What to time: engine (kernels vs libtorch) or render (rasterise+interpolate+texture+antialias).")
+    @Parameters(index = "0", paramLabel = "SUITE", description = "What to time: engine (kernels vs libtorch), stylegan (G forward, G+D step at 64x64 vs libtorch) or render (rasterise+interpolate+texture+antialias).")
     String suite;
 
     @Mixin
@@ -30,12 +31,17 @@ final class BenchCommand implements Callable<Integer> {
                     System.out.println(BenchRow.header());
                     rows.forEach(r -> System.out.println(r.tsv()));
                 }
+                case "stylegan" -> {
+                    List<BenchRow> rows = StyleganBench.run(b, System.err);
+                    System.out.println(BenchRow.header());
+                    rows.forEach(r -> System.out.println(r.tsv()));
+                }
                 case "render" -> {
                     List<RenderBenchRow> rows = RenderBench.run(b, System.err);
                     System.out.println(RenderBenchRow.header());
                     rows.forEach(r -> System.out.println(r.tsv()));
                 }
-                default -> throw new IllegalArgumentException("unknown bench suite '" + suite + "'; known: engine, render");
+                default -> throw new IllegalArgumentException("unknown bench suite '" + suite + "'; known: engine, stylegan, render");
             }
         }
         System.err.println("ratio = ours / libtorch (lower is better); same JVM, " + Runtime.getRuntime().availableProcessors()
