@@ -65,4 +65,24 @@ public final class GradientCheck {
         p.set(Tensor.of(p.value().backend(), moved, s.dims()));
         return loss.get().item();
     }
+
+    /** sum(y * r) for a fixed random r drawn from {@code seed}, so no symmetry hides a wrong gradient. */
+    public static Tensor weighted(Tensor y, long seed) {
+        return y.mul(Tensor.randn(y.backend(), seed, y.shape().dims())).sumAll();
+    }
+
+    /** The inputs followed by every parameter of {@code module}. */
+    public static List<Parameter> with(Module module, Parameter... inputs) {
+        List<Parameter> all = new ArrayList<>(List.of(inputs));
+        all.addAll(module.namedParameters().values());
+        return all;
+    }
+
+    /** Asserts the float64 central-difference error of {@code loss} w.r.t. {@code wrt} is below 1e-6. */
+    public static void assertGradientsMatch(Supplier<Tensor> loss, List<Parameter> wrt) {
+        double error = scaledError(loss, wrt);
+        if (!(error < 1e-6)) {
+            throw new AssertionError("gradient error " + error + " is not below 1e-6");
+        }
+    }
 }

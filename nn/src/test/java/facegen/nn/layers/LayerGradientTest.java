@@ -11,16 +11,15 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Supplier;
 
+import static facegen.nn.GradientCheck.assertGradientsMatch;
+import static facegen.nn.GradientCheck.with;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 /** Float64 central-difference checks of every layer's gradient with respect to its inputs and parameters. */
 class LayerGradientTest {
-    private static final double TOLERANCE = 1e-6;
     private static Backend reference;
 
     @BeforeAll
@@ -33,25 +32,15 @@ class LayerGradientTest {
         reference.close();
     }
 
-    /** sum(y * r) for a fixed random r, so no symmetry hides a wrong gradient. */
     private static Tensor weighted(Tensor y) {
-        return y.mul(Tensor.randn(y.backend(), 99, y.shape().dims())).sumAll();
+        return GradientCheck.weighted(y, 99);
     }
 
     private static Parameter input(String name, long seed, int... dims) {
         return GradientCheck.variable(name, Tensor.randn(reference, seed, dims));
     }
 
-    /** The inputs followed by every parameter of {@code module}. */
-    private static List<Parameter> with(Module module, Parameter... inputs) {
-        List<Parameter> all = new ArrayList<>(List.of(inputs));
-        all.addAll(module.namedParameters().values());
-        return all;
-    }
 
-    private static void assertGradientsMatch(Supplier<Tensor> loss, List<Parameter> wrt) {
-        assertThat(GradientCheck.scaledError(loss, wrt)).isLessThan(TOLERANCE);
-    }
 
     @Test
     void fullyConnectedWithLrMultiplierAndLrelu() {

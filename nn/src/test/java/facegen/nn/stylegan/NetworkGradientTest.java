@@ -15,15 +15,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Supplier;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import static facegen.nn.GradientCheck.assertGradientsMatch;
+import static facegen.nn.GradientCheck.with;
 
 /** Float64 central-difference checks of the StyleGAN2 layers, blocks and tiny whole networks. */
 class NetworkGradientTest {
-    private static final double TOLERANCE = 1e-6;
     private static Backend reference;
 
     @BeforeAll
@@ -37,22 +35,14 @@ class NetworkGradientTest {
     }
 
     private static Tensor weighted(Tensor y) {
-        return y.mul(Tensor.randn(y.backend(), 98, y.shape().dims())).sumAll();
+        return GradientCheck.weighted(y, 98);
     }
 
     private static Parameter input(String name, long seed, int... dims) {
         return GradientCheck.variable(name, Tensor.randn(reference, seed, dims));
     }
 
-    private static List<Parameter> with(Module module, Parameter... inputs) {
-        List<Parameter> all = new ArrayList<>(List.of(inputs));
-        all.addAll(module.namedParameters().values());
-        return all;
-    }
 
-    private static void assertGradientsMatch(Supplier<Tensor> loss, List<Parameter> wrt) {
-        assertThat(GradientCheck.scaledError(loss, wrt)).isLessThan(TOLERANCE);
-    }
 
     @ParameterizedTest(name = "up {0}, {1}, noise {2}")
     @CsvSource({"1, FUSED, RANDOM", "1, NON_FUSED, CONST", "2, FUSED, CONST", "2, NON_FUSED, RANDOM"})
