@@ -1,6 +1,7 @@
 package facegen.audit;
 
 import facegen.engine.backend.Backend;
+import facegen.engine.backend.Backends;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -22,9 +23,19 @@ public final class Audit {
         return run(PrimitiveAudit.cases(), underTest, reference, progress);
     }
 
-    /** The rows of any cases (primitives now; nn layers and render ops as layer rows later). */
+    /**
+     * The rows of any cases (primitives, nn layers, render operations). Backends other than {@code reference} and
+     * {@code cpu} (the GPU backends) are also compared with the cpu backend on the same inputs. Without libtorch's
+     * natives (the GPU kit) the torch columns read n/a and say why.
+     */
     public static List<AuditRow> run(List<AuditCase> cases, Backend underTest, Backend reference, PrintStream progress) {
-        CaseAudit audit = new CaseAudit(underTest, reference, new TorchOracle());
+        try (Backend peer = AuditRow.comparedWithCpu(underTest.name()) ? Backends.create("cpu") : null) {
+            TorchOracle oracle = TorchOracle.unavailableReason().isEmpty() ? new TorchOracle() : null;
+            return run(cases, new CaseAudit(underTest, reference, oracle, peer), progress);
+        }
+    }
+
+    private static List<AuditRow> run(List<AuditCase> cases, CaseAudit audit, PrintStream progress) {
         List<AuditRow> rows = new ArrayList<>();
         for (AuditCase c : cases) {
             long start = System.nanoTime();

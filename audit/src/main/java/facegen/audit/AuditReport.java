@@ -12,14 +12,21 @@ public final class AuditReport {
     public static final String HEADER =
             "primitive\tbackend\tfd_max_rel_err\tfd2_max_rel_err\ttorch_fwd_max_abs_err\ttorch_bwd_max_abs_err\tstatus";
 
+    /** The header for GPU backends: also the errors against the cpu backend on the same inputs. */
+    public static final String GPU_HEADER = HEADER.replace("\tstatus", "\tcpu_fwd_max_abs_err\tcpu_bwd_max_abs_err\tstatus");
+
     /** File name of the primitive table. */
     public static final String PRIMITIVES_FILE = "primitives.tsv";
 
     private AuditReport() {}
 
-    /** The table: {@link #HEADER}, then one {@link AuditRow#tsv()} line per row, each ending in a newline. */
+    /**
+     * The table: {@link #HEADER} ({@link #GPU_HEADER} for a GPU backend's rows), then one {@link AuditRow#tsv()}
+     * line per row, each ending in a newline.
+     */
     public static String toTsv(List<AuditRow> rows) {
-        StringBuilder sb = new StringBuilder(HEADER).append('\n');
+        boolean gpu = !rows.isEmpty() && AuditRow.comparedWithCpu(rows.getFirst().backend());
+        StringBuilder sb = new StringBuilder(gpu ? GPU_HEADER : HEADER).append('\n');
         for (AuditRow row : rows) {
             sb.append(row.tsv()).append('\n');
         }

@@ -13,16 +13,30 @@ import java.util.OptionalDouble;
  * @param fd2           second-order error against central differences
  * @param torchForward  forward error against libtorch
  * @param torchBackward VJP error against libtorch
+ * @param peerForward   forward error against the cpu backend on the same float32 inputs (GPU backends only)
+ * @param peerBackward  VJP error against the cpu backend (GPU backends only)
  * @param pass          true when every present error is within tolerance and nothing unexpected was thrown
  * @param note          why the row failed, then why any column reads n/a (empty when there is nothing to say)
  */
 public record AuditRow(String primitive, String backend, OptionalDouble fd, OptionalDouble fd2,
-                       OptionalDouble torchForward, OptionalDouble torchBackward, boolean pass, String note) {
+                       OptionalDouble torchForward, OptionalDouble torchBackward,
+                       OptionalDouble peerForward, OptionalDouble peerBackward, boolean pass, String note) {
 
-    /** The row as the tab-separated columns of {@link AuditReport#HEADER}, numbers as %.2e, n/a where absent. */
+    /**
+     * True for backends whose rows are also compared with the cpu backend (the GPU backends): their tables have
+     * the two columns of {@link AuditReport#GPU_HEADER} more.
+     */
+    public static boolean comparedWithCpu(String backend) {
+        return !backend.equals("reference") && !backend.equals("cpu");
+    }
+
+    /** The row as tab-separated columns of its table's header, numbers as %.2e, n/a where absent. */
     public String tsv() {
-        return String.join("\t", primitive, backend, format(fd), format(fd2), format(torchForward),
-                format(torchBackward), status());
+        String errors = String.join("\t", format(fd), format(fd2), format(torchForward), format(torchBackward));
+        if (comparedWithCpu(backend)) {
+            errors += "\t" + format(peerForward) + "\t" + format(peerBackward);
+        }
+        return String.join("\t", primitive, backend, errors, status());
     }
 
     /** "pass" or "FAIL". */

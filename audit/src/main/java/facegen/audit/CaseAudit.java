@@ -13,20 +13,32 @@ import java.util.function.Supplier;
  *
  * <p>Order: inputs are rounded to the backend under test's element type (so every oracle sees the same point),
  * then the forward pass, the first-order VJP and its central-difference check, the second-order check, and
- * libtorch's forward value and VJP. An exception inside a check fails the row with its message, except the one
+ * libtorch's forward value and VJP, and (for a GPU backend) the cpu backend's forward value and VJP on the same
+ * float32 inputs. An exception inside a check fails the row with its message, except the one
  * an {@link Derivative#ENGINE_GAP} case expects, which must come from {@link DerivativeRules}.
  */
 public final class CaseAudit {
     private final Backend underTest;
     private final GradCheck gradCheck;
     private final TorchOracle oracle;
+    private final GradCheck peer;
     private final Tolerances tolerances;
 
-    /** Checks on {@code underTest}, with central-difference truth from {@code reference} (float64). */
+    /** Checks on {@code underTest}, with central-difference truth from {@code reference} (float64) and libtorch. */
     public CaseAudit(Backend underTest, Backend reference, TorchOracle oracle) {
+        this(underTest, reference, oracle, null);
+    }
+
+    /**
+     * Checks as above; {@code oracle} null when libtorch cannot run here ({@link TorchOracle#unavailableReason}),
+     * {@code peer} (nullable) a second backend whose forward values and VJPs are compared with the backend
+     * under test on the same inputs: the cpu backend, for GPU backends.
+     */
+    public CaseAudit(Backend underTest, Backend reference, TorchOracle oracle, Backend peer) {
         this.underTest = underTest;
         this.gradCheck = new GradCheck(underTest, reference);
         this.oracle = oracle;
+        this.peer = peer == null ? null : new GradCheck(peer, reference);
         this.tolerances = Tolerances.of(underTest.dtype());
     }
 
@@ -39,8 +51,9 @@ public final class CaseAudit {
         try {
             y = gradCheck.forward(c.f(), in);
         } catch (RuntimeException e) {
-            return new AuditRow(c.name(), underTest.name(), OptionalDouble.empty(), OptionalDouble.empty(),
-                    OptionalDouble.empty(), OptionalDouble.empty(), false, "forward threw " + describe(e));
+            OptionalDouble none = OptionalDouble.empty();
+            return new AuditRow(c.name(), underTest.name(), none, none, none, none, none, none, false,
+                    "forward threw " + describe(e));
         }
         double[] r = gradCheck.seed(y.values().length);
         boolean differentiable = c.hasDifferentiableInputs();
@@ -80,6 +93,8 @@ public final class CaseAudit {
         OptionalDouble torchBackward = OptionalDouble.empty();
         if (c.torch() == null) {
             remarks.add("torch n/a: " + c.torchNote());
+        } else if (oracle == null) {
+            remarks.add("torch n/a: " + TorchOracle.unavailableReason().orElse("no oracle given"));
         } else {
             torchForward = measure("torch forward", () -> oracle.forwardError(c.torch(), in, y.values(), y.shape()), problems);
             if (vjp != null) {
@@ -89,14 +104,26 @@ public final class CaseAudit {
             }
         }
 
+        OptionalDouble peerForward = OptionalDouble.empty();
+        OptionalDouble peerBackward = OptionalDouble.empty();
+        if (peer != null) {
+            peerForward = measure("cpu forward", () -> ScaledError.of(y.values(), peer.forward(c.f(), in).values()), problems);
+            if (vjp != null) {
+                List<double[]> ours = vjp;
+                peerBackward = measure("cpu backward", () -> ScaledError.of(ours, peer.vjp(c.f(), in, r)), problems);
+            }
+        }
+
         boolean pass = problems.isEmpty()
                 && within(fd, tolerances.fd()) && within(fd2, tolerances.fd2())
-                && within(torchForward, tolerances.torchForward()) && within(torchBackward, tolerances.torchBackward());
+                && within(torchForward, tolerances.torchForward()) && within(torchBackward, tolerances.torchBackward())
+                && within(peerForward, tolerances.torchForward()) && within(peerBackward, tolerances.torchBackward());
         if (!pass && problems.isEmpty()) {
             problems.add("over tolerance " + tolerances);
         }
         problems.addAll(remarks);
-        return new AuditRow(c.name(), underTest.name(), fd, fd2, torchForward, torchBackward, pass, String.join("; ", problems));
+        return new AuditRow(c.name(), underTest.name(), fd, fd2, torchForward, torchBackward, peerForward, peerBackward,
+                pass, String.join("; ", problems));
     }
 
     private static OptionalDouble measure(String what, Supplier<Double> check, List<String> problems) {

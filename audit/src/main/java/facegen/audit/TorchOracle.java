@@ -1,6 +1,7 @@
 package facegen.audit;
 
 import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.Loader;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptions;
@@ -9,6 +10,7 @@ import org.bytedeco.pytorch.global.torch;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * libtorch in float64 as an independent oracle: the same inputs go through a case's {@link TorchEquivalent}
@@ -20,8 +22,29 @@ import java.util.List;
  */
 public final class TorchOracle {
 
+    private static final Optional<String> UNAVAILABLE = probe();
+
     /** An oracle; libtorch's natives load on first use (about a second, once per JVM). */
     public TorchOracle() {}
+
+    /**
+     * Why libtorch cannot run in this JVM, or empty when it can. The GPU kit (a jlinked runtime carried to a GPU
+     * machine) ships libtorch's Java classes but not its 90 MB of natives; there the audit's torch columns read
+     * n/a and the comparison with the cpu backend (itself checked against libtorch here) stands in.
+     */
+    public static Optional<String> unavailableReason() {
+        return UNAVAILABLE;
+    }
+
+    private static Optional<String> probe() {
+        try {
+            Loader.load(torch.class);
+            return Optional.empty();
+        } catch (Throwable e) {                                  // UnsatisfiedLinkError, NoClassDefFoundError
+            return Optional.of("libtorch natives not loadable here (" + e.getClass().getSimpleName() + ": "
+                    + e.getMessage() + ")");
+        }
+    }
 
     /**
      * max|y_engine - y_torch| / max|y_torch| for y = f(inputs).

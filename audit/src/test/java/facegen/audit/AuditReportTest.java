@@ -17,7 +17,8 @@ class AuditReportTest {
     void primitivesTsvHasTheAgreedHeaderAndFormatsNumbersAsTwoDigitExponents(@org.junit.jupiter.api.io.TempDir Path dir)
             throws IOException {
         AuditRow row = new AuditRow("conv2d", "cpu", OptionalDouble.of(1.234e-7), OptionalDouble.empty(),
-                OptionalDouble.of(0), OptionalDouble.of(Double.NaN), false, "torch backward threw");
+                OptionalDouble.of(0), OptionalDouble.of(Double.NaN), OptionalDouble.empty(), OptionalDouble.empty(), false,
+                "torch backward threw");
 
         Path file = AuditReport.writePrimitives(dir, List.of(row));
 
@@ -25,6 +26,18 @@ class AuditReportTest {
                 "primitive\tbackend\tfd_max_rel_err\tfd2_max_rel_err\ttorch_fwd_max_abs_err\ttorch_bwd_max_abs_err\tstatus",
                 "conv2d\tcpu\t1.23e-07\tn/a\t0.00e+00\tNaN\tFAIL");
         assertThat(AuditReport.allPass(List.of(row))).isFalse();
+    }
+
+    @Test
+    void gpuBackendRowsAlsoHoldTheErrorsAgainstTheCpuBackend() {
+        OptionalDouble none = OptionalDouble.empty();
+        AuditRow row = new AuditRow("exp", "cuda", OptionalDouble.of(2e-7), none, none, none,
+                OptionalDouble.of(3e-8), OptionalDouble.of(4e-8), true, "torch n/a: libtorch natives not loadable here");
+
+        assertThat(AuditReport.toTsv(List.of(row)).split("\n")).containsExactly(
+                "primitive\tbackend\tfd_max_rel_err\tfd2_max_rel_err\ttorch_fwd_max_abs_err\ttorch_bwd_max_abs_err"
+                        + "\tcpu_fwd_max_abs_err\tcpu_bwd_max_abs_err\tstatus",
+                "exp\tcuda\t2.00e-07\tn/a\tn/a\tn/a\t3.00e-08\t4.00e-08\tpass");
     }
 
     @Test

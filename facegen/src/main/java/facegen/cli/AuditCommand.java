@@ -4,6 +4,7 @@ import facegen.audit.Audit;
 import facegen.audit.AuditReport;
 import facegen.audit.AuditCase;
 import facegen.audit.AuditRow;
+import facegen.audit.TorchOracle;
 import facegen.audit.layers.render.RenderCases;
 import facegen.audit.layers.NnLayerCases;
 import facegen.engine.backend.Backend;
@@ -23,7 +24,8 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "audit", description = {
         "Check every primitive: float64 finite differences of the VJP (and of its gradient), forward and backward",
-        "against libtorch; then every nn and render layer the same way. Writes primitives.tsv and layers.tsv to --out; exits 1 if any row fails."})
+        "against libtorch (and, for GPU backends, against the cpu backend); then every nn and render layer the same way.",
+        "Writes primitives.tsv and layers.tsv to --out; exits 1 if any row fails."})
 final class AuditCommand implements Callable<Integer> {
     static final String LAYERS_FILE = "layers.tsv";
 
@@ -39,7 +41,9 @@ final class AuditCommand implements Callable<Integer> {
         List<AuditRow> layers;
         try (Backend underTest = backend.create(); Backend reference = Backends.create("reference")) {
             System.err.println("auditing backend '" + underTest.name() + "' (" + underTest.dtype()
-                    + ") against float64 finite differences on 'reference' and against libtorch");
+                    + ") against float64 finite differences on 'reference'"
+                    + TorchOracle.unavailableReason().map(why -> "; NOT against libtorch: " + why).orElse(" and against libtorch")
+                    + (AuditRow.comparedWithCpu(underTest.name()) ? "; and against the cpu backend on the same inputs" : ""));
             primitives = Audit.runPrimitives(underTest, reference, System.err);
             System.err.println("layers (composed from primitives):");
             List<AuditCase> layerCases = new ArrayList<>(NnLayerCases.cases());

@@ -172,18 +172,23 @@ final class StyleganCommand implements Runnable {
     }
 
     /** The --checkpoint option: a checkpoint file or a run folder (its newest checkpoint). */
-    static Path checkpointFile(Path p) throws IOException {
-        if (Files.isDirectory(p)) {
-            Path latest = TrainingRun.latestCheckpoint(p);
-            if (latest == null) {
-                throw new IllegalArgumentException("no checkpoint-*.safetensors in " + p);
+    static final class CheckpointOption {
+        @Option(names = "--checkpoint", required = true, paramLabel = "FILE|RUN", description = "A checkpoint, or a run folder (its newest checkpoint).")
+        Path checkpoint;
+
+        Path file() throws IOException {
+            if (Files.isDirectory(checkpoint)) {
+                Path latest = TrainingRun.latestCheckpoint(checkpoint);
+                if (latest == null) {
+                    throw new IllegalArgumentException("no checkpoint-*.safetensors in " + checkpoint);
+                }
+                return latest;
             }
-            return latest;
+            if (!Files.isRegularFile(checkpoint)) {
+                throw new IllegalArgumentException("no checkpoint file or run folder at " + checkpoint);
+            }
+            return checkpoint;
         }
-        if (!Files.isRegularFile(p)) {
-            throw new IllegalArgumentException("no checkpoint file or run folder at " + p);
-        }
-        return p;
     }
 
     @Command(name = "eval", mixinStandardHelpOptions = true, description = "Print the sliced Wasserstein distance (SWD, ProGAN) between G_ema's samples and real images.")
@@ -194,8 +199,8 @@ final class StyleganCommand implements Runnable {
         @Mixin
         DataOption data;
 
-        @Option(names = "--checkpoint", required = true, paramLabel = "FILE|RUN", description = "A checkpoint, or a run folder (its newest checkpoint).")
-        Path checkpoint;
+        @Mixin
+        CheckpointOption checkpoint;
 
         @Option(names = "--images", defaultValue = "2048", paramLabel = "N", description = "Images per set. Default: ${DEFAULT-VALUE}.")
         int images;
@@ -205,7 +210,7 @@ final class StyleganCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            Path file = checkpointFile(checkpoint);
+            Path file = checkpoint.file();
             try (Backend b = backend.create()) {
                 Checkpoint.Generated g = Checkpoint.loadGenerator(file, b);
                 int r = g.config().resolution();
@@ -235,8 +240,8 @@ final class StyleganCommand implements Runnable {
         @Mixin
         BackendOption backend;
 
-        @Option(names = "--checkpoint", required = true, paramLabel = "FILE|RUN", description = "A checkpoint, or a run folder (its newest checkpoint).")
-        Path checkpoint;
+        @Mixin
+        CheckpointOption checkpoint;
 
         @Option(names = "--out", defaultValue = "samples.png", paramLabel = "PNG", description = "Output image. Default: ${DEFAULT-VALUE}.")
         Path out;
@@ -255,7 +260,7 @@ final class StyleganCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            Path file = checkpointFile(checkpoint);
+            Path file = checkpoint.file();
             try (Backend b = backend.create()) {
                 Checkpoint.Generated g = Checkpoint.loadGenerator(file, b);
                 List<byte[]> images = Samples.generate(g.generator(), b, grid * grid, new Seed(seed), Truncation.of(psi), NoiseMode.CONST);

@@ -1,5 +1,6 @@
 package facegen.audit.bench;
 
+import facegen.audit.TorchOracle;
 import facegen.engine.backend.Backend;
 import facegen.engine.backend.Operand;
 import facegen.engine.backend.Storage;
@@ -22,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.function.Supplier;
 
 /**
  * Engine speed against libtorch: each hot primitive timed on a facegen backend (through the {@link Backend}
@@ -57,7 +59,9 @@ public final class EngineBench {
 
     /** Runs every case on {@code backend} and libtorch, printing each row to {@code progress} as it finishes. */
     public static List<BenchRow> run(Backend backend, PrintStream progress) {
-        torch.set_num_threads(TORCH_THREADS);
+        TorchOracle.unavailableReason().ifPresentOrElse(
+                why -> progress.println("# torch column n/a: " + why),
+                () -> torch.set_num_threads(TORCH_THREADS));
         Random rnd = new Random(42);
         List<BenchRow> rows = new ArrayList<>();
         progress.println(BenchRow.header());
@@ -83,13 +87,14 @@ public final class EngineBench {
         float[] b = random(rnd, n * n);
         Shape s = Shape.of(n, n);
         Op op = new Op.MatMul(false, false);
-        try (Inputs ours = new Inputs(backend, List.of(a, b), List.of(s, s));
-             PointerScope ignored = new PointerScope()) {
-            Tensor ta = torchTensor(a, n, n);
-            Tensor tb = torchTensor(b, n, n);
+        try (Inputs ours = new Inputs(backend, List.of(a, b), List.of(s, s))) {
             return time("matmul", n + "x" + n + "x" + n, backend,
                     () -> backend.execute(op, s, ours.operands).release(),
-                    () -> inScope(() -> torch.matmul(ta, tb)));
+                    () -> {
+                        Tensor ta = torchTensor(a, n, n);
+                        Tensor tb = torchTensor(b, n, n);
+                        return () -> inScope(() -> torch.matmul(ta, tb));
+                    });
         }
     }
 
@@ -104,40 +109,39 @@ public final class EngineBench {
         Op fwd = new Op.Conv2d(g);
         Op inputGrad = new Op.Conv2dInputGrad(g, size, size);
         Op weightGrad = new Op.Conv2dWeightGrad(g, 3, 3);
-        try (Inputs ours = new Inputs(backend, List.of(x, w, dy), List.of(xs, ws, ys));
-             PointerScope ignored = new PointerScope()) {
+        try (Inputs ours = new Inputs(backend, List.of(x, w, dy), List.of(xs, ws, ys))) {
             Operand ox = ours.operands.get(0);
             Operand ow = ours.operands.get(1);
             Operand ody = ours.operands.get(2);
-            Tensor tx = torchTensor(x, batch, inC, size, size);
-            Tensor tw = torchTensor(w, outC, inC, 3, 3);
-            Tensor tdy = torchTensor(dy, batch, outC, size, size);
-            long[] one = {1, 1};
             return time("conv2d fwd+bwd", "N" + batch + " C" + inC + "->" + outC + " " + size + "x" + size + " k3 p1", backend,
                     () -> {
                         backend.execute(fwd, ys, List.of(ox, ow)).release();
                         backend.execute(inputGrad, xs, List.of(ody, ow)).release();
                         backend.execute(weightGrad, ws, List.of(ox, ody)).release();
                     },
-                    () -> inScope(() -> {
-                        // fresh leaves each run so gradients are computed, not accumulated onto old ones
-                        Tensor lx = tx.detach().set_requires_grad(true);
-                        Tensor lw = tw.detach().set_requires_grad(true);
-                        Tensor y = torch.conv2d(lx, lw, new TensorOptional(), one, one, one, 1);
-                        y.backward(tdy, new BoolOptional(), false, new TensorArrayRefOptional());
-                        return lx.grad();
-                    }));
+                    () -> {
+                        Tensor tx = torchTensor(x, batch, inC, size, size);
+                        Tensor tw = torchTensor(w, outC, inC, 3, 3);
+                        Tensor tdy = torchTensor(dy, batch, outC, size, size);
+                        long[] one = {1, 1};
+                        return () -> inScope(() -> {
+                            // fresh leaves each run so gradients are computed, not accumulated onto old ones
+                            Tensor lx = tx.detach().set_requires_grad(true);
+                            Tensor lw = tw.detach().set_requires_grad(true);
+                            Tensor y = torch.conv2d(lx, lw, new TensorOptional(), one, one, one, 1);
+                            y.backward(tdy, new BoolOptional(), false, new TensorArrayRefOptional());
+                            return lx.grad();
+                        });
+                    });
         }
     }
 
     private static BenchRow elementwise(Backend backend, Random rnd, int n) {
         float[] x = random(rnd, n);
         Shape s = Shape.of(n);
-        try (Inputs ours = new Inputs(backend, List.of(x, new float[] {2f}), List.of(s, Shape.scalar()));
-             PointerScope ignored = new PointerScope()) {
+        try (Inputs ours = new Inputs(backend, List.of(x, new float[] {2f}), List.of(s, Shape.scalar()))) {
             Operand ox = ours.operands.get(0);
             Operand two = ours.operands.get(1);
-            Tensor tx = torchTensor(x, n);
             return time("elementwise fwd", "exp(x)*x+sin(x)/2 n=" + n, backend,
                     () -> {
                         Storage e = backend.execute(new Op.Exp(), s, List.of(ox));
@@ -149,16 +153,31 @@ public final class EngineBench {
                             t.release();
                         }
                     },
-                    () -> inScope(() -> tx.exp().mul(tx).add(tx.sin().div(new Scalar(2.0)))));
+                    () -> {
+                        Tensor tx = torchTensor(x, n);
+                        return () -> inScope(() -> tx.exp().mul(tx).add(tx.sin().div(new Scalar(2.0))));
+                    });
         }
     }
 
     // ------------------------------------------------------------------ timing
 
-    private static BenchRow time(String op, String shape, Backend backend, Runnable ours, Runnable theirs) {
-        double o = medianMillis(ours);
-        double t = medianMillis(theirs);
-        return new BenchRow(op, shape, backend.name(), o, t, o / t);
+    /**
+     * Times {@code ours} (then waits for the backend, so a GPU's queued kernels count) and the libtorch side that
+     * {@code theirs} sets up; without libtorch's natives (the GPU kit) the torch column is NaN.
+     */
+    private static BenchRow time(String op, String shape, Backend backend, Runnable ours, Supplier<Runnable> theirs) {
+        double o = medianMillis(() -> {
+            ours.run();
+            backend.synchronize();
+        });
+        if (TorchOracle.unavailableReason().isPresent()) {
+            return new BenchRow(op, shape, backend.name(), o, Double.NaN, Double.NaN);
+        }
+        try (PointerScope ignored = new PointerScope()) {
+            double t = medianMillis(theirs.get());
+            return new BenchRow(op, shape, backend.name(), o, t, o / t);
+        }
     }
 
     /**
@@ -197,7 +216,7 @@ public final class EngineBench {
     }
 
     /** Runs a torch computation and frees every native object it created (results included) right away. */
-    private static void inScope(java.util.function.Supplier<Tensor> f) {
+    private static void inScope(Supplier<Tensor> f) {
         try (PointerScope ignored = new PointerScope()) {
             f.get();
         }

@@ -1,5 +1,6 @@
 package facegen.audit.bench;
 
+import facegen.audit.TorchOracle;
 import facegen.engine.backend.Backend;
 import facegen.engine.tensor.GradMode;
 import facegen.engine.tensor.TensorScope;
@@ -83,7 +84,6 @@ public final class StyleganBench {
 
     /** Runs both cases on {@code backend} and libtorch, printing each row (and img/s) to {@code progress}. */
     public static List<BenchRow> run(Backend backend, PrintStream progress) {
-        torch.set_num_threads(EngineBench.TORCH_THREADS);
         Generator g = new Generator(generatorConfig());
         Discriminator d = new Discriminator(discriminatorConfig());
         g.initialize(backend, 1);
@@ -92,6 +92,13 @@ public final class StyleganBench {
                 BATCH, LATENT, CHANNEL_MAX, g.parameterCount() / 1e6, d.parameterCount() / 1e6);
         List<BenchRow> rows = new ArrayList<>();
         progress.println(BenchRow.header());
+        if (TorchOracle.unavailableReason().isPresent()) {
+            progress.println("# torch column n/a: " + TorchOracle.unavailableReason().get());
+            rows.add(report(progress, generatorForward(backend, g, null, shape)));
+            rows.add(report(progress, trainingStep(backend, g, d, null, shape)));
+            return rows;
+        }
+        torch.set_num_threads(EngineBench.TORCH_THREADS);
         try (PointerScope _ = new PointerScope()) {
             TorchStyleGan2 theirs = new TorchStyleGan2(g, d);
             double diff = theirs.checkAgainst(g, backend);
@@ -124,7 +131,7 @@ public final class StyleganBench {
                 g.forward(z, Truncation.NONE, NoiseMode.CONST, new Seed(0)).toArray();
             }
         });
-        double torchMs = medianMillis(() -> {
+        double torchMs = theirs == null ? Double.NaN : medianMillis(() -> {
             try (PointerScope _ = new PointerScope(); NoGradGuard _ = new NoGradGuard()) {
                 theirs.generate(torch.randn(BATCH, LATENT), true, false).contiguous().data_ptr_float();
             }
@@ -152,7 +159,11 @@ public final class StyleganBench {
                 loss.accumulateGradients(StyleGAN2Loss.Phase.D_MAIN, reals, seed, 1);
                 optD.step();
             });
+            backend.synchronize();
         });
+        if (theirs == null) {
+            return new BenchRow("stylegan G+D step", shape, backend.name(), ours, Double.NaN, Double.NaN);
+        }
         Tensor torchReals = torch.rand(BATCH, 3, RESOLUTION, RESOLUTION).mul(new Scalar(2.0)).sub(new Scalar(1.0));
         double torchMs = medianMillis(() -> {
             try (PointerScope _ = new PointerScope()) {

@@ -37,6 +37,12 @@ public interface Backend extends AutoCloseable {
      */
     Storage execute(Op op, Shape out, List<Operand> inputs);
 
+    /**
+     * Waits until every primitive already executed has finished. CPU backends finish inside {@link #execute}; GPU
+     * backends queue kernels, so benchmarks call this before reading the clock.
+     */
+    default void synchronize() {}
+
     /** Bytes currently held by live storage of this backend (for leak tests and memory reports). */
     long liveBytes();
 
