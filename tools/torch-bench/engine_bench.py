@@ -35,6 +35,9 @@ def median_ms(fn, device):
 
 def main():
     device = sys.argv[1] if len(sys.argv) > 1 else "cuda"
+    # true float32 on both sides: cuDNN would otherwise run convolutions in TF32 (10-bit mantissa)
+    torch.backends.cuda.matmul.allow_tf32 = False
+    torch.backends.cudnn.allow_tf32 = False
     g = torch.Generator(device="cpu").manual_seed(42)
     name = torch.cuda.get_device_name() if device == "cuda" else "cpu"
     print(f"# torch {torch.__version__} on {name}")
