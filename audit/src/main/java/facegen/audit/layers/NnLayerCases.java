@@ -13,11 +13,14 @@ import facegen.nn.layers.FirFilter;
 import facegen.nn.layers.FullyConnected;
 import facegen.nn.layers.FullyConnectedConfig;
 import facegen.nn.layers.MinibatchStd;
+import facegen.nn.layers.PixelNorm;
 import facegen.nn.layers.Upfirdn2d;
 import facegen.nn.layers.Upfirdn2d.Padding;
 import facegen.nn.stylegan.ModConvMode;
 import facegen.nn.stylegan.ModulatedConv2d;
 import facegen.nn.stylegan.StyleGAN2Loss;
+
+import org.bytedeco.pytorch.Scalar;
 
 import java.util.List;
 
@@ -78,7 +81,12 @@ public final class NnLayerCases {
                                 AuditInput.normal("b", 1015, 3))
                         .torch(t -> TorchStyleGan.biasLrelu(t.get(0), t.get(1), Math.sqrt(2), 1.5)).build(),
 
-                r1Penalty());
+                AuditCase.layer("pixel_norm", in -> PixelNorm.normalize2ndMoment(in.get(0)))
+                        .inputs(AuditInput.normal("x", 1024, 3, 5, 2))
+                        .torch(t -> TorchStyleGan.pixelNorm(t.get(0))).build(),
+
+                r1Penalty(),
+                pathLengths());
     }
 
     /** FullyConnected(5 -> 4, lrelu, lr multiplier 0.01, bias init 0.5) at the audited x, weight and bias. */
@@ -120,6 +128,39 @@ public final class NnLayerCases {
                     org.bytedeco.pytorch.Tensor logits = TorchStyleGan.fullyConnectedLinear(
                             features.reshape(x.size(0), 12), t.get(3), t.get(4));
                     return TorchStyleGan.r1Penalty(logits, x);
+                }).build();
+    }
+
+    /**
+     * The path lengths ||J_w^T y|| of a two-layer synthesis g(ws) = modconv(modconv(x, w0, ws[:,0] A0^T + 1),
+     * w1, ws[:,1] A1^T + 1) (both demodulated, as stylegan2-ada's slow path): the first-order column is a second
+     * derivative through modulated convolution, as the path-length regulariser's gradient needs, the
+     * second-order column a third.
+     */
+    private static AuditCase pathLengths() {
+        return AuditCase.layer("path_lengths", in -> {
+                    try (GradMode g = GradMode.enabled()) {                 // the lengths need the graph of g(ws)
+                        Tensor ws = in.get(0).requiresGrad() ? in.get(0) : in.get(0).requireGrad();
+                        Tensor s0 = ws.slice(1, 0, 1).reshape(2, 3).matmul(in.get(1), false, true).add(1);
+                        Tensor s1 = ws.slice(1, 1, 2).reshape(2, 3).matmul(in.get(3), false, true).add(1);
+                        Tensor h = ModulatedConv2d.modulatedConv2d(in.get(5), in.get(2), s0, null, 1, 1,
+                                FirFilter.RESAMPLE, true, ModConvMode.FUSED);
+                        Tensor img = ModulatedConv2d.modulatedConv2d(h, in.get(4), s1, null, 1, 1,
+                                FirFilter.RESAMPLE, true, ModConvMode.FUSED);
+                        return StyleGAN2Loss.pathLengths(img, ws, in.get(6));                       // [N]
+                    }
+                })
+                .inputs(AuditInput.normal("ws", 1025, 2, 2, 3), AuditInput.normal("affine0", 1026, 2, 3),
+                        AuditInput.normal("w0", 1027, 3, 2, 3, 3), AuditInput.normal("affine1", 1028, 3, 3),
+                        AuditInput.normal("w1", 1029, 2, 3, 3, 3), AuditInput.normal("x", 1030, 2, 2, 4, 4).constant(),
+                        AuditInput.normal("pl_noise", 1031, 2, 2, 4, 4).constant())
+                .torch(t -> {
+                    org.bytedeco.pytorch.Tensor ws = TorchStyleGan.requiringGrad(t.get(0));
+                    org.bytedeco.pytorch.Tensor s0 = ws.select(1, 0).matmul(t.get(1).t()).add(new Scalar(1));
+                    org.bytedeco.pytorch.Tensor s1 = ws.select(1, 1).matmul(t.get(3).t()).add(new Scalar(1));
+                    org.bytedeco.pytorch.Tensor h = TorchStyleGan.modulatedConv2d(t.get(5), t.get(2), s0, 1);
+                    org.bytedeco.pytorch.Tensor img = TorchStyleGan.modulatedConv2d(h, t.get(4), s1, 1);
+                    return TorchStyleGan.pathLengths(img, ws, t.get(6));
                 }).build();
     }
 

@@ -144,6 +144,22 @@ final class TorchStyleGan {
         return grads.square().sum(new long[] {1, 2, 3}, false, new ScalarTypeOptional());
     }
 
+    /** normalize_2nd_moment: x * rsqrt(mean(x^2, dim 1) + 1e-8). */
+    static Tensor pixelNorm(Tensor x) {
+        return x.mul(x.square().mean(new long[] {1}, true, new ScalarTypeOptional()).add(new Scalar(1e-8)).rsqrt());
+    }
+
+    /**
+     * stylegan2-ada's path lengths: pl_grads = grad(sum(img * pl_noise), ws, create_graph = True), then
+     * sqrt(mean over num_ws of sum over w_dim of pl_grads^2).
+     */
+    static Tensor pathLengths(Tensor img, Tensor ws, Tensor plNoise) {
+        Tensor grads = torch.grad(new TensorVector(img.mul(plNoise).sum()), new TensorVector(ws),
+                new TensorVector(torch.ones_like(img.sum())), new BoolOptional(true), true, false).get(0);
+        return grads.square().sum(new long[] {2}, false, new ScalarTypeOptional())
+                .mean(new long[] {1}, false, new ScalarTypeOptional()).sqrt();
+    }
+
     /** x itself when it requires grad (an audited variable), else a leaf copy that does (R1 needs d/dx). */
     static Tensor requiringGrad(Tensor x) {
         return x.requires_grad() ? x : x.detach().set_requires_grad(true);

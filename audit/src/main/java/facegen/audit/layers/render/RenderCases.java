@@ -3,7 +3,12 @@ package facegen.audit.layers.render;
 import facegen.audit.AuditCase;
 import facegen.audit.AuditInput;
 import facegen.engine.tensor.Tensor;
+import facegen.render.camera.OrthographicCamera;
+import facegen.render.camera.PerspectiveCamera;
+import facegen.render.camera.Rotations;
 import facegen.render.head.FaceMeshData;
+import facegen.render.head.MorphableHead;
+import facegen.render.head.ProceduralHead;
 import facegen.render.mesh.EdgeTopology;
 import facegen.render.mesh.Triangles;
 import facegen.render.mesh.VertexNormals;
@@ -85,7 +90,36 @@ public final class RenderCases {
                     Tensor normals = Displacement.normalize(mapper.toUv(VertexNormals.of(in.get(0), mesh.triangles())));
                     return Displacement.detailNormals(positions, normals, in.get(1), mapper.interiorMask(in.get(0).backend()));
                 }).inputs(AuditInput.values("vertices", centimetresToMetres(mesh.positions()), 1, 468, 3),
-                        AuditInput.uniform("displacement", 1010, 0, 0.002, 1, 1, 16, 16)).noTorch(COMPOSITE).build());
+                        AuditInput.uniform("displacement", 1010, 0, 0.002, 1, 1, 16, 16)).noTorch(COMPOSITE).build(),
+
+                AuditCase.layer("render_rodrigues_transform", in -> Rotations.transform(in.get(0), Rotations.rodrigues(in.get(1)), in.get(2)))
+                        .inputs(AuditInput.normal("vertices", 1011, 2, 5, 3), AuditInput.uniform("axis_angle", 1012, -1.2, 1.2, 2, 3),
+                                AuditInput.normal("translation", 1013, 2, 3))
+                        .torch(t -> TorchCameras.transform(t.get(0), TorchCameras.rodrigues(t.get(1)), t.get(2))).build(),
+                AuditCase.layer("render_orthographic", in -> OrthographicCamera.project(in.get(0), in.get(1)))
+                        .inputs(AuditInput.normal("vertices", 1014, 2, 5, 3), AuditInput.uniform("cam", 1015, 0.5, 2, 2, 3))
+                        .torch(t -> TorchCameras.orthographic(t.get(0), t.get(1))).build(),
+                AuditCase.layer("render_perspective", in -> PERSPECTIVE.project(in.get(0)))
+                        .inputs(AuditInput.normal("vertices", 1016, 2, 5, 3))
+                        .torch(t -> TorchCameras.perspective(t.get(0), PERSPECTIVE)).build(),
+                morphableHead());
+    }
+
+    private static final PerspectiveCamera PERSPECTIVE = new PerspectiveCamera(30, 1.25, 0.1, 10);
+
+    /**
+     * The default morphable head's posed vertices (shape and expression blend shapes, then the jaw and neck by
+     * linear blend skinning) at small random parameters, for the landmark vertices only so the row stays fast.
+     */
+    private static AuditCase morphableHead() {
+        MorphableHead head = ProceduralHead.create(new ProceduralHead.Config(20, 14, 0, 20240101L));
+        int[] landmarks = head.landmarkVertices();
+        double[] index = java.util.Arrays.stream(landmarks).asDoubleStream().toArray();
+        return AuditCase.layer("render_morphable_head", in -> head.vertices(in.get(0), in.get(1), in.get(2))
+                        .indexSelect(1, Tensor.of(in.get(0).backend(), index, index.length)))
+                .inputs(AuditInput.normal("shape", 1017, 2, 20), AuditInput.normal("expression", 1018, 2, 14),
+                        AuditInput.uniform("pose", 1019, -0.3, 0.3, 2, 6))
+                .noTorch(COMPOSITE).build();
     }
 
     private static final Triangles SPHERE = octahedronSphere();
