@@ -322,12 +322,12 @@ public final class OpenClDevice implements Device {
     }
 
     /**
-     * Compiles {@code text} (a kernel file's contents) as program {@code source}, not cached: the build path of
-     * {@link #kernel}, open to tests that need a source that does not compile.
+     * Compiles {@code text} (a kernel file's contents, after the prelude) as program {@code source}, not cached:
+     * the build path of {@link #kernel}, open to tests that need a source that does not compile.
      */
     synchronized Kernel compile(String source, String text, String function) {
         checkOpen();
-        MemorySegment program = build(source, text);
+        MemorySegment program = build(source, resource("prelude.h") + "\n" + text);
         try {
             return createKernel(program, source + "/" + function, function);
         } finally {
