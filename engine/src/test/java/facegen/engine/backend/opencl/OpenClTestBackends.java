@@ -29,13 +29,11 @@ public final class OpenClTestBackends {
         }
     }
 
-    /** A new OpenCL backend (the caller closes it); aborts the calling test (skipped) when OpenCL is unavailable. */
-    public static DeviceBackend openOrAbort() {
-        Backend backend = openOrSkipping();
+    /** Aborts the calling test, so JUnit reports it skipped with the reason, when {@code backend} is the stand-in. */
+    public static void skipIfUnavailable(Backend backend) {
         if (backend instanceof Unavailable u) {
             Assumptions.abort("OpenCL unavailable: " + u.reason);
         }
-        return (DeviceBackend) backend;
     }
 
     /** Every call aborts the test naming why OpenCL cannot run here. */

@@ -11,6 +11,7 @@ import facegen.engine.ops.Op;
 import facegen.engine.tensor.Shape;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -34,13 +35,21 @@ class OpenclBackendTest {
     /** Largest error allowed, relative to max(1, |cpu value|): float32 rounding of sums of up to ~1000 terms. */
     private static final double TOLERANCE = 2e-5;
 
+    private static Backend available;
     private static DeviceBackend opencl;
     private static CpuBackend cpu;
 
     @BeforeAll
     static void open() {
-        opencl = OpenClTestBackends.openOrAbort();
+        available = OpenClTestBackends.openOrSkipping();
+        opencl = available instanceof DeviceBackend d ? d : null;
         cpu = new CpuBackend();
+    }
+
+    /** Each test, not just the class, is reported skipped with the reason where OpenCL is unavailable. */
+    @BeforeEach
+    void skipWithoutOpenCl() {
+        OpenClTestBackends.skipIfUnavailable(available);
     }
 
     @AfterAll

@@ -8,6 +8,7 @@ import facegen.engine.backend.device.DeviceOutOfMemoryException;
 import facegen.engine.backend.device.Kernel;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Assumptions;
 
@@ -23,14 +24,21 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class OpenclDeviceTest {
 
     private static OpenClDevice device;
+    private static String unavailable;
 
     @BeforeAll
     static void open() {
         try {
             device = OpenClDevice.open();
         } catch (BackendUnavailableException e) {
-            Assumptions.abort("OpenCL unavailable: " + e.getMessage());
+            unavailable = e.getMessage();
         }
+    }
+
+    /** Each test is reported skipped, with the reason, where OpenCL is unavailable. */
+    @BeforeEach
+    void skipWithoutOpenCl() {
+        Assumptions.assumeTrue(device != null, () -> "OpenCL unavailable: " + unavailable);
     }
 
     @AfterAll
