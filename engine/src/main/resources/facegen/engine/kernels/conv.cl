@@ -1,13 +1,22 @@
 /*
- * conv.cl: Op.Conv2d and its two adjoints, Op.Conv2dInputGrad and Op.Conv2dWeightGrad, computed directly from the
+ * conv.cl: Op.Conv2d and its two adjoints, Op.Conv2dInputGrad and Op.Conv2dWeightGrad, as implicit GEMMs over the
  * taps of ReferenceKernels.convTaps:
  *   y[n, o, oh, ow] = sum_{c, kh, kw} x[n, g Cg + c, oh sH - pH + kh dH, ow sW - pW + kw dW] w[o, c, kh, kw],
- * g = o / (O / groups) the group of output channel o, Cg = C / groups, taps in the zero padding skipped.
- * Each kernel gathers: one work-item (or group) owns one output element and sums its taps in a fixed order, so no
- * atomics are needed and results are bit-identical from run to run.
+ * g = o / Og the group of output channel o, Og = O / groups, Cg = C / groups, taps in the zero padding read 0.
+ *
+ * Per group g (and image n) each primitive is one matrix product Y[i, j] = sum_k A[i, k] B[k, j] whose operands are
+ * read straight from the tensors (no im2col buffer):
+ *   mode 0, conv2d:            i = o' (Og), j = (oh, ow),    k = (c, kh, kw);  A = w,  B = x at the tap
+ *   mode 1, conv2d_input_grad: i = c (Cg),  j = (ih, iw),    k = (o', kh, kw); A = w,  B = dy at the output that
+ *                              reads x[ih, iw] through (kh, kw): oh = (ih + pH - kh dH) / sH when exact, else 0
+ *   mode 2, conv2d_weight_grad: i = o' (Og), j = (c, kh, kw), k = (n, oh, ow);  A = dy, B = x at the tap
+ * Tiled as matmul.cl: a TILE x TILE group stages TILE-wide slabs of A and B in shared memory; each output sums k in
+ * ascending order, so results are bit-identical from run to run (no atomics).
  *
  * meta = [N, C, H, W, O, Cg, kH, kW, OH, OW, sH, sW, pH, pW, dH, dW, groups].
  */
+
+#define TILE 16
 
 #define N_ meta[0]
 #define C_ meta[1]
@@ -26,96 +35,100 @@
 #define DH meta[14]
 #define DW meta[15]
 #define GROUPS meta[16]
-#define WEIGHT_GROUP 256
+#define OG (O_ / GROUPS)
 
-/* y = conv2d(x, w): one work-item per y element. */
-KERNEL void conv2d(GLOBAL float* y, GLOBAL const float* x, GLOBAL const float* w, GLOBAL const int* meta, int count) {
-    for (int i = GLOBAL_ID(0); i < count; i += GROUP_SIZE(0) * NUM_GROUPS(0)) {
-        int ow = i % OW;
-        int oh = (i / OW) % OH;
-        int o = (i / (OW * OH)) % O_;
-        int n = i / (OW * OH * O_);
-        int firstChannel = o / (O_ / GROUPS) * CG;
-        float acc = 0.0f;
-        for (int c = 0; c < CG; c++) {
-            GLOBAL const float* xPlane = x + ((n * C_ + firstChannel + c) * H_) * W_;
-            GLOBAL const float* wPlane = w + ((o * CG + c) * KH) * KW;
-            for (int kh = 0; kh < KH; kh++) {
-                int ih = oh * SH - PH + kh * DH;
-                if (ih < 0 || ih >= H_) continue;
-                for (int kw = 0; kw < KW; kw++) {
-                    int iw = ow * SW - PW + kw * DW;
-                    if (iw < 0 || iw >= W_) continue;
-                    acc += xPlane[ih * W_ + iw] * wPlane[kh * KW + kw];
-                }
-            }
-        }
-        y[i] = acc;
+/* x[n, g Cg + c, oh sH - pH + kh dH, ow sW - pW + kw dW], or 0 in the padding. */
+DEVICE float tap(GLOBAL const float* x, GLOBAL const int* meta, int n, int g, int c, int kh, int kw, int oh, int ow) {
+    int ih = oh * SH - PH + kh * DH;
+    int iw = ow * SW - PW + kw * DW;
+    if (ih < 0 || ih >= H_ || iw < 0 || iw >= W_) return 0.0f;
+    return x[((n * C_ + g * CG + c) * H_ + ih) * W_ + iw];
+}
+
+/* The GEMM extents (rows, cols, depth) and batch count of each mode. */
+DEVICE void gemm_shape(int mode, GLOBAL const int* meta, int* rows, int* cols, int* depth, int* batches) {
+    if (mode == 0) {
+        *rows = OG; *cols = OH * OW; *depth = CG * KH * KW; *batches = N_ * GROUPS;
+    } else if (mode == 1) {
+        *rows = CG; *cols = H_ * W_; *depth = OG * KH * KW; *batches = N_ * GROUPS;
+    } else {
+        *rows = OG; *cols = CG * KH * KW; *depth = N_ * OH * OW; *batches = GROUPS;
     }
 }
 
-/* dx = conv2dInputGrad(dy, w): one work-item per dx element; dx[n, ci, ih, iw] = sum of dy[n, o, oh, ow] w[o, c, kh, kw]
-   over the taps that read x[n, ci, ih, iw]: o in ci's group, oh = (ih + pH - kh dH) / sH when that divides exactly. */
-KERNEL void conv2d_input_grad(GLOBAL float* dx, GLOBAL const float* dy, GLOBAL const float* w, GLOBAL const int* meta,
-                              int count) {
-    int outPerGroup = O_ / GROUPS;
-    for (int i = GLOBAL_ID(0); i < count; i += GROUP_SIZE(0) * NUM_GROUPS(0)) {
-        int iw = i % W_;
-        int ih = (i / W_) % H_;
-        int ci = (i / (W_ * H_)) % C_;
-        int n = i / (W_ * H_ * C_);
-        int g = ci / CG;
-        int c = ci % CG;
-        float acc = 0.0f;
-        for (int o = g * outPerGroup; o < (g + 1) * outPerGroup; o++) {
-            GLOBAL const float* dyPlane = dy + ((n * O_ + o) * OH) * OW;
-            GLOBAL const float* wPlane = w + ((o * CG + c) * KH) * KW;
-            for (int kh = 0; kh < KH; kh++) {
-                int ohStrided = ih + PH - kh * DH;
-                if (ohStrided < 0 || ohStrided % SH != 0 || ohStrided / SH >= OH) continue;
-                for (int kw = 0; kw < KW; kw++) {
-                    int owStrided = iw + PW - kw * DW;
-                    if (owStrided < 0 || owStrided % SW != 0 || owStrided / SW >= OW) continue;
-                    acc += dyPlane[(ohStrided / SH) * OW + owStrided / SW] * wPlane[kh * KW + kw];
-                }
-            }
-        }
-        dx[i] = acc;
+/* A[i, k] of batch z (z = n groups + g in modes 0 and 1, z = g in mode 2). */
+DEVICE float gemm_a(int mode, GLOBAL const float* a, GLOBAL const int* meta, int z, int i, int k) {
+    int g = z % GROUPS;
+    if (mode == 0) return a[(g * OG + i) * (CG * KH * KW) + k];                   /* w[o, (c, kh, kw)] */
+    if (mode == 1) {
+        int o = k / (KH * KW);                                                    /* w[o, c = i, kh, kw] */
+        return a[((g * OG + o) * CG + i) * (KH * KW) + k % (KH * KW)];
     }
+    int n = k / (OH * OW);                                                        /* dy[n, o, (oh, ow)] */
+    return a[(n * O_ + g * OG + i) * (OH * OW) + k % (OH * OW)];
 }
 
-/* dw = conv2dWeightGrad(x, dy): one work-group per dw element; dw[o, c, kh, kw] = sum over (n, oh, ow) of
-   x[n, g Cg + c, ih, iw] dy[n, o, oh, ow]. Item t sums positions t, t + G, ...; a tree then adds the G partials. */
-KERNEL void conv2d_weight_grad(GLOBAL float* dw, GLOBAL const float* x, GLOBAL const float* dy, GLOBAL const int* meta,
-                               int count) {
-    SHARED float partial[WEIGHT_GROUP];
-    int t = LOCAL_ID(0);
-    int groupSize = GROUP_SIZE(0);
-    int positions = N_ * OH * OW;
-    for (int i = GROUP_ID(0); i < count; i += NUM_GROUPS(0)) {
-        int kw = i % KW;
-        int kh = (i / KW) % KH;
-        int c = (i / (KW * KH)) % CG;
-        int o = i / (KW * KH * CG);
-        int channel = o / (O_ / GROUPS) * CG + c;
+/* B[k, j] of batch z. */
+DEVICE float gemm_b(int mode, GLOBAL const float* b, GLOBAL const int* meta, int z, int k, int j) {
+    int g = z % GROUPS;
+    if (mode == 0) {                                                              /* k = (c, kh, kw), j = (oh, ow) */
+        return tap(b, meta, z / GROUPS, g, k / (KH * KW), k / KW % KH, k % KW, j / OW, j % OW);
+    }
+    if (mode == 1) {                                                              /* k = (o', kh, kw), j = (ih, iw) */
+        int kh = k / KW % KH;
+        int kw = k % KW;
+        int ohStrided = j / W_ + PH - kh * DH;
+        int owStrided = j % W_ + PW - kw * DW;
+        if (ohStrided < 0 || owStrided < 0 || ohStrided % SH != 0 || owStrided % SW != 0) return 0.0f;
+        int oh = ohStrided / SH;
+        int ow = owStrided / SW;
+        if (oh >= OH || ow >= OW) return 0.0f;
+        return b[(((z / GROUPS) * O_ + g * OG + k / (KH * KW)) * OH + oh) * OW + ow];
+    }
+    int p = k % (OH * OW);                                                        /* k = (n, oh, ow), j = (c, kh, kw) */
+    return tap(b, meta, k / (OH * OW), g, j / (KH * KW), j / KW % KH, j % KW, p / OW, p % OW);
+}
+
+/* Where Y[i, j] of batch z goes: y[n, g Og + i, j], dx[n, g Cg + i, j] or dw[g Og + i, j]. */
+DEVICE int gemm_y(int mode, GLOBAL const int* meta, int z, int i, int j) {
+    int g = z % GROUPS;
+    int n = z / GROUPS;
+    if (mode == 0) return (n * O_ + g * OG + i) * (OH * OW) + j;
+    if (mode == 1) return (n * C_ + g * CG + i) * (H_ * W_) + j;
+    return (g * OG + i) * (CG * KH * KW) + j;
+}
+
+/* Y = A B for every batch, mode 0, 1 or 2 as above: a = w, b = x (conv2d); a = w, b = dy (input grad);
+   a = dy, b = x (weight grad). Launch: group (TILE, TILE); dimension 0 walks batch x row-block x column-block
+   tiles grid-stride. */
+KERNEL void conv2d_gemm(GLOBAL float* y, GLOBAL const float* a, GLOBAL const float* b, GLOBAL const int* meta, int mode) {
+    SHARED float aTile[TILE][TILE];
+    SHARED float bTile[TILE][TILE + 1];
+    int tx = LOCAL_ID(0);
+    int ty = LOCAL_ID(1);
+    int rows, cols, depth, batches;
+    gemm_shape(mode, meta, &rows, &cols, &depth, &batches);
+    int rowBlocks = (rows + TILE - 1) / TILE;
+    int colBlocks = (cols + TILE - 1) / TILE;
+    int tiles = batches * rowBlocks * colBlocks;
+    for (int t = GROUP_ID(0); t < tiles; t += NUM_GROUPS(0)) {
+        int z = t / (rowBlocks * colBlocks);
+        int row = (t / colBlocks) % rowBlocks * TILE + ty;
+        int col = t % colBlocks * TILE + tx;
         float acc = 0.0f;
-        for (int p = t; p < positions; p += groupSize) {
-            int ow = p % OW;
-            int oh = (p / OW) % OH;
-            int n = p / (OW * OH);
-            int ih = oh * SH - PH + kh * DH;
-            int iw = ow * SW - PW + kw * DW;
-            if (ih >= 0 && ih < H_ && iw >= 0 && iw < W_) {
-                acc += x[((n * C_ + channel) * H_ + ih) * W_ + iw] * dy[((n * O_ + o) * OH + oh) * OW + ow];
+        for (int k0 = 0; k0 < depth; k0 += TILE) {
+            int ak = k0 + tx;
+            int bk = k0 + ty;
+            aTile[ty][tx] = row < rows && ak < depth ? gemm_a(mode, a, meta, z, row, ak) : 0.0f;
+            bTile[ty][tx] = bk < depth && col < cols ? gemm_b(mode, b, meta, z, bk, col) : 0.0f;
+            BARRIER();
+            for (int q = 0; q < TILE; q++) {
+                acc += aTile[ty][q] * bTile[q][tx];
             }
-        }
-        partial[t] = acc;
-        BARRIER();
-        for (int s = groupSize / 2; s > 0; s /= 2) {
-            if (t < s) partial[t] += partial[t + s];
             BARRIER();
         }
-        if (t == 0) dw[i] = partial[0];
-        BARRIER();
+        if (row < rows && col < cols) {
+            y[gemm_y(mode, meta, z, row, col)] = acc;
+        }
     }
 }

@@ -4,14 +4,13 @@ import facegen.engine.ops.ConvGeometry;
 import facegen.engine.tensor.Shape;
 
 /**
- * Runs {@link facegen.engine.ops.Op.Conv2d} and its two adjoints as the direct (implicit) kernels of
- * {@code conv.cl}: forward and input-gradient one work-item per output element, weight-gradient one work-group
- * per weight with a tree over the N H' W' positions. Shapes: x [N, C, H, W], w [O, C/groups, kH, kW], y [N, O, H', W'].
+ * Runs {@link facegen.engine.ops.Op.Conv2d} and its two adjoints as the implicit GEMM kernel of {@code conv.cl}
+ * (one tiled matrix product per group and image, operands read straight from the tensors, no im2col buffer).
+ * Shapes: x [N, C, H, W], w [O, C/groups, kH, kW], y [N, O, H', W'].
  */
 final class ConvLauncher {
-    private static final String SOURCE = "conv";
-    /** Group size cap of conv2d_weight_grad (its shared array WEIGHT_GROUP). */
-    static final int WEIGHT_GROUP = 256;
+    /** conv.cl's TILE: a group is TILE x TILE work-items computing one TILE x TILE block of the product. */
+    static final int TILE = 16;
 
     private final KernelRunner runner;
 
@@ -19,24 +18,34 @@ final class ConvLauncher {
         this.runner = runner;
     }
 
-    /** y = conv2d(x, w). */
+    /** y = conv2d(x, w): per (n, g), y[o', (oh, ow)] = w[o', (c, kh, kw)] x-taps[(c, kh, kw), (oh, ow)]. */
     void conv2d(ConvGeometry g, DeviceBuffer x, Shape xShape, DeviceBuffer w, Shape wShape, DeviceBuffer y, Shape yShape) {
-        int n = yShape.size();
-        runner.perElement(SOURCE, "conv2d", n, y, x, w, meta(g, xShape, wShape, yShape), n);
+        int groups = g.groups();
+        gemm(0, y, w, x, meta(g, xShape, wShape, yShape),
+                xShape.dim(0) * groups, wShape.dim(0) / groups, yShape.dim(2) * yShape.dim(3));
     }
 
-    /** dx = conv2dInputGrad(dy, w). */
+    /** dx = conv2dInputGrad(dy, w): per (n, g), dx[c, (ih, iw)] = w[(o', kh, kw), c] dy-taps[(o', kh, kw), (ih, iw)]. */
     void inputGrad(ConvGeometry g, DeviceBuffer dy, Shape dyShape, DeviceBuffer w, Shape wShape, DeviceBuffer dx, Shape dxShape) {
-        int n = dxShape.size();
-        runner.perElement(SOURCE, "conv2d_input_grad", n, dx, dy, w, meta(g, dxShape, wShape, dyShape), n);
+        gemm(1, dx, w, dy, meta(g, dxShape, wShape, dyShape),
+                dxShape.dim(0) * g.groups(), wShape.dim(1), dxShape.dim(2) * dxShape.dim(3));
     }
 
-    /** dw = conv2dWeightGrad(x, dy). */
+    /** dw = conv2dWeightGrad(x, dy): per g, dw[o', (c, kh, kw)] = dy[o', (n, oh, ow)] x-taps[(n, oh, ow), (c, kh, kw)]. */
     void weightGrad(ConvGeometry g, DeviceBuffer x, Shape xShape, DeviceBuffer dy, Shape dyShape, DeviceBuffer dw, Shape dwShape) {
-        int n = dwShape.size();
-        int positions = dyShape.dim(0) * dyShape.dim(2) * dyShape.dim(3);
-        runner.perGroup(SOURCE, "conv2d_weight_grad", n, KernelRunner.treeGroupSize(positions, WEIGHT_GROUP),
-                dw, x, dy, meta(g, xShape, dwShape, dyShape), n);
+        int groups = g.groups();
+        gemm(2, dw, dy, x, meta(g, xShape, dwShape, dyShape),
+                groups, dwShape.dim(0) / groups, dwShape.dim(1) * dwShape.dim(2) * dwShape.dim(3));
+    }
+
+    /** One launch of conv2d_gemm covering batches x ceil(rows / TILE) x ceil(cols / TILE) tiles. */
+    private void gemm(int mode, DeviceBuffer y, DeviceBuffer a, DeviceBuffer b, DeviceBuffer meta, int batches, int rows, int cols) {
+        long tiles = (long) batches * ((rows + TILE - 1) / TILE) * ((cols + TILE - 1) / TILE);
+        if (tiles > 0) {
+            Device device = runner.device();
+            device.launch(device.kernel("conv", "conv2d_gemm"), new int[] {(int) Math.min(KernelRunner.MAX_GROUPS, tiles), 1},
+                    new int[] {TILE, TILE}, y, a, b, meta, mode);
+        }
     }
 
     /** [N, C, H, W, O, Cg, kH, kW, OH, OW, sH, sW, pH, pW, dH, dW, groups], as conv.cl reads it. */
