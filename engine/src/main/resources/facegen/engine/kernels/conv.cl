@@ -10,13 +10,17 @@
  *   mode 1, conv2d_input_grad: i = c (Cg),  j = (ih, iw),    k = (o', kh, kw); A = w,  B = dy at the output that
  *                              reads x[ih, iw] through (kh, kw): oh = (ih + pH - kh dH) / sH when exact, else 0
  *   mode 2, conv2d_weight_grad: i = o' (Og), j = (c, kh, kw), k = (n, oh, ow);  A = dy, B = x at the tap
- * Tiled as matmul.cl: a TILE x TILE group stages TILE-wide slabs of A and B in shared memory; each output sums k in
- * ascending order, so results are bit-identical from run to run (no atomics).
+ * Tiled and register-blocked as matmul.cl (64 x 64 output blocks per group of 16 x 16 items, 4 x 4 per item, 16-deep
+ * slabs of A and B in shared memory); each output sums k in ascending order, so results are bit-identical from run
+ * to run (no atomics).
  *
  * meta = [N, C, H, W, O, Cg, kH, kW, OH, OW, sH, sW, pH, pW, dH, dW, groups].
  */
 
-#define TILE 16
+#define BLOCK 64
+#define DEPTH 16
+#define THREADS 16
+#define PER_THREAD 4 /* BLOCK / THREADS */
 
 #define N_ meta[0]
 #define C_ meta[1]
@@ -99,36 +103,57 @@ DEVICE int gemm_y(int mode, GLOBAL const int* meta, int z, int i, int j) {
 }
 
 /* Y = A B for every batch, mode 0, 1 or 2 as above: a = w, b = x (conv2d); a = w, b = dy (input grad);
-   a = dy, b = x (weight grad). Launch: group (TILE, TILE); dimension 0 walks batch x row-block x column-block
+   a = dy, b = x (weight grad). Launch: group (THREADS, THREADS); dimension 0 walks batch x row-block x column-block
    tiles grid-stride. */
 KERNEL void conv2d_gemm(GLOBAL float* y, GLOBAL const float* a, GLOBAL const float* b, GLOBAL const int* meta, int mode) {
-    SHARED float aTile[TILE][TILE];
-    SHARED float bTile[TILE][TILE + 1];
+    SHARED float aSlab[DEPTH][BLOCK + 1]; /* aSlab[p][i] = A[row0 + i, p0 + p] */
+    SHARED float bSlab[DEPTH][BLOCK + 1]; /* bSlab[p][j] = B[p0 + p, col0 + j] */
     int tx = LOCAL_ID(0);
     int ty = LOCAL_ID(1);
+    int item = ty * THREADS + tx;
     int rows, cols, depth, batches;
     gemm_shape(mode, meta, &rows, &cols, &depth, &batches);
-    int rowBlocks = (rows + TILE - 1) / TILE;
-    int colBlocks = (cols + TILE - 1) / TILE;
+    int rowBlocks = (rows + BLOCK - 1) / BLOCK;
+    int colBlocks = (cols + BLOCK - 1) / BLOCK;
     int tiles = batches * rowBlocks * colBlocks;
     for (int t = GROUP_ID(0); t < tiles; t += NUM_GROUPS(0)) {
         int z = t / (rowBlocks * colBlocks);
-        int row = (t / colBlocks) % rowBlocks * TILE + ty;
-        int col = t % colBlocks * TILE + tx;
-        float acc = 0.0f;
-        for (int k0 = 0; k0 < depth; k0 += TILE) {
-            int ak = k0 + tx;
-            int bk = k0 + ty;
-            aTile[ty][tx] = row < rows && ak < depth ? gemm_a(mode, a, meta, z, row, ak) : 0.0f;
-            bTile[ty][tx] = bk < depth && col < cols ? gemm_b(mode, b, meta, z, bk, col) : 0.0f;
+        int row0 = (t / colBlocks) % rowBlocks * BLOCK;
+        int col0 = t % colBlocks * BLOCK;
+        float acc[PER_THREAD][PER_THREAD];
+        for (int r = 0; r < PER_THREAD; r++) {
+            for (int c = 0; c < PER_THREAD; c++) acc[r][c] = 0.0f;
+        }
+        for (int p0 = 0; p0 < depth; p0 += DEPTH) {
+            /* 256 items stage 64 x 16 elements of each operand, 4 each, walking along k where memory is contiguous
+               (A always; B in mode 2) and along j otherwise. */
+            for (int l = 0; l < BLOCK * DEPTH / (THREADS * THREADS); l++) {
+                int e = item + l * THREADS * THREADS;
+                int i = e / DEPTH;
+                int p = e % DEPTH;
+                aSlab[p][i] = row0 + i < rows && p0 + p < depth ? gemm_a(mode, a, meta, z, row0 + i, p0 + p) : 0.0f;
+                int j = mode == 2 ? e / DEPTH : e % BLOCK;
+                int q = mode == 2 ? e % DEPTH : e / BLOCK;
+                bSlab[q][j] = p0 + q < depth && col0 + j < cols ? gemm_b(mode, b, meta, z, p0 + q, col0 + j) : 0.0f;
+            }
             BARRIER();
-            for (int q = 0; q < TILE; q++) {
-                acc += aTile[ty][q] * bTile[q][tx];
+            for (int p = 0; p < DEPTH; p++) {
+                float av[PER_THREAD];
+                float bv[PER_THREAD];
+                for (int r = 0; r < PER_THREAD; r++) av[r] = aSlab[p][ty + THREADS * r];
+                for (int c = 0; c < PER_THREAD; c++) bv[c] = bSlab[p][tx + THREADS * c];
+                for (int r = 0; r < PER_THREAD; r++) {
+                    for (int c = 0; c < PER_THREAD; c++) acc[r][c] += av[r] * bv[c];
+                }
             }
             BARRIER();
         }
-        if (row < rows && col < cols) {
-            y[gemm_y(mode, meta, z, row, col)] = acc;
+        for (int r = 0; r < PER_THREAD; r++) {
+            for (int c = 0; c < PER_THREAD; c++) {
+                int row = row0 + ty + THREADS * r;
+                int col = col0 + tx + THREADS * c;
+                if (row < rows && col < cols) y[gemm_y(mode, meta, z, row, col)] = acc[r][c];
+            }
         }
     }
 }

@@ -5,12 +5,15 @@ import facegen.engine.tensor.Shape;
 
 /**
  * Runs {@link facegen.engine.ops.Op.Conv2d} and its two adjoints as the implicit GEMM kernel of {@code conv.cl}
- * (one tiled matrix product per group and image, operands read straight from the tensors, no im2col buffer).
+ * (one tiled, register-blocked matrix product per group and image, operands read straight from the tensors, no
+ * im2col buffer).
  * Shapes: x [N, C, H, W], w [O, C/groups, kH, kW], y [N, O, H', W'].
  */
 final class ConvLauncher {
-    /** conv.cl's TILE: a group is TILE x TILE work-items computing one TILE x TILE block of the product. */
-    static final int TILE = 16;
+    /** conv.cl's BLOCK: rows and columns of the product per group. */
+    static final int BLOCK = 64;
+    /** conv.cl's THREADS: a group is THREADS x THREADS work-items, each computing (BLOCK / THREADS)^2 outputs. */
+    static final int THREADS = 16;
 
     private final KernelRunner runner;
 
@@ -38,13 +41,13 @@ final class ConvLauncher {
                 groups, dwShape.dim(0) / groups, dwShape.dim(1) * dwShape.dim(2) * dwShape.dim(3));
     }
 
-    /** One launch of conv2d_gemm covering batches x ceil(rows / TILE) x ceil(cols / TILE) tiles. */
+    /** One launch of conv2d_gemm covering batches x ceil(rows / BLOCK) x ceil(cols / BLOCK) tiles. */
     private void gemm(int mode, DeviceBuffer y, DeviceBuffer a, DeviceBuffer b, DeviceBuffer meta, int batches, int rows, int cols) {
-        long tiles = (long) batches * ((rows + TILE - 1) / TILE) * ((cols + TILE - 1) / TILE);
+        long tiles = (long) batches * ((rows + BLOCK - 1) / BLOCK) * ((cols + BLOCK - 1) / BLOCK);
         if (tiles > 0) {
             Device device = runner.device();
             device.launch(device.kernel("conv", "conv2d_gemm"), new int[] {(int) Math.min(KernelRunner.MAX_GROUPS, tiles), 1},
-                    new int[] {TILE, TILE}, y, a, b, meta, mode);
+                    new int[] {THREADS, THREADS}, y, a, b, meta, mode);
         }
     }
 

@@ -3,10 +3,15 @@ package facegen.engine.backend.device;
 import facegen.engine.ops.Op;
 import facegen.engine.tensor.Shape;
 
-/** Runs {@link Op.MatMul} as {@code matmul.cl}'s shared-memory tiled kernel, one TILE x TILE group per output block. */
+/**
+ * Runs {@link Op.MatMul} as {@code matmul.cl}'s shared-memory tiled, register-blocked kernel: one group of
+ * THREADS x THREADS work-items per BLOCK x BLOCK block of the output.
+ */
 final class MatMulLauncher {
-    /** The kernel's TILE: a group is TILE x TILE work-items. */
-    static final int TILE = 16;
+    /** matmul.cl's BLOCK: output rows and columns per group. */
+    static final int BLOCK = 64;
+    /** matmul.cl's THREADS: a group is THREADS x THREADS work-items, each computing (BLOCK / THREADS)^2 outputs. */
+    static final int THREADS = 16;
 
     private final KernelRunner runner;
 
@@ -24,12 +29,12 @@ final class MatMulLauncher {
             return;
         }
         int batches = out.size() / (m * n);
-        long tiles = (long) batches * ((m + TILE - 1) / TILE) * ((n + TILE - 1) / TILE);
+        long tiles = (long) batches * ((m + BLOCK - 1) / BLOCK) * ((n + BLOCK - 1) / BLOCK);
         if (tiles == 0) {
             return;
         }
         Device device = runner.device();
         device.launch(device.kernel("matmul", "matmul"), new int[] {(int) Math.min(KernelRunner.MAX_GROUPS, tiles), 1},
-                new int[] {TILE, TILE}, y, a, b, batches, m, n, k, op.transA() ? 1 : 0, op.transB() ? 1 : 0);
+                new int[] {THREADS, THREADS}, y, a, b, batches, m, n, k, op.transA() ? 1 : 0, op.transB() ? 1 : 0);
     }
 }
