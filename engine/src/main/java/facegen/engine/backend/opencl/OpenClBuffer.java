@@ -10,6 +10,7 @@ final class OpenClBuffer implements DeviceBuffer {
     private final long bytes;
     private final String what;
     private MemorySegment mem;
+    private boolean freedWithDevice;
 
     OpenClBuffer(OpenClDevice device, MemorySegment mem, long bytes, String what) {
         this.device = device;
@@ -49,9 +50,18 @@ final class OpenClBuffer implements DeviceBuffer {
     public void free() {
         MemorySegment released;
         synchronized (this) {
+            if (freedWithDevice) {
+                return; // the device was closed first and already released it: tensors may outlive their backend
+            }
             released = mem();
             mem = null;
         }
         device.release(this, released);
+    }
+
+    /** Marks the buffer freed because its device closed; a later {@link #free()} by its owner is then a no-op. */
+    synchronized void freeWithDevice() {
+        free();
+        freedWithDevice = true;
     }
 }

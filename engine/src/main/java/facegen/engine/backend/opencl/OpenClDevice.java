@@ -475,7 +475,7 @@ public final class OpenClDevice implements Device {
         }
         call("clFinish", () -> (int) cl.clFinish.invokeExact(queue));
         for (OpenClBuffer b : new ArrayList<>(liveBuffers.keySet())) {
-            b.free();
+            b.freeWithDevice();
         }
         for (OpenClKernel k : kernels.values()) {
             call("clReleaseKernel", () -> (int) cl.clReleaseKernel.invokeExact(k.handle()));

@@ -173,6 +173,18 @@ class OpenclBackendTest {
         assertThat(one[0]).isEqualTo(42f);
     }
 
+    @Test
+    void storageMayBeReleasedAfterItsBackendClosed() {
+        Backend own = OpenClTestBackends.openOrSkipping();
+        Storage x = own.upload(new double[] {1, 2, 3});
+        own.close();
+
+        x.release();
+
+        assertThat(x.isFreed()).isTrue();
+        assertThat(own.liveBytes()).isZero();
+    }
+
     // ---------------------------------------------------------------- cases
 
     private static final List<Case> CASES = cases();
