@@ -322,17 +322,12 @@ public final class OpenClDevice implements Device {
     }
 
     /**
-     * Compiles {@code text} (a kernel file's contents, after the prelude) as program {@code source}, not cached:
+     * Builds {@code text} (a kernel file's contents, after the prelude) as program {@code source} and discards it:
      * the build path of {@link #kernel}, open to tests that need a source that does not compile.
      */
-    synchronized Kernel compile(String source, String text, String function) {
+    synchronized void compile(String source, String text) {
         checkOpen();
-        MemorySegment program = build(source, resource("prelude.h") + "\n" + text);
-        try {
-            return createKernel(program, source + "/" + function, function);
-        } finally {
-            releaseProgram(program);
-        }
+        releaseProgram(build(source, resource("prelude.h") + "\n" + text));
     }
 
     private OpenClKernel createKernel(MemorySegment program, String name, String function) {

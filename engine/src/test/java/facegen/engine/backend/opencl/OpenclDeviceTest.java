@@ -90,7 +90,7 @@ class OpenclDeviceTest {
     void compileFailureCarriesTheBuildLog() {
         String broken = "KERNEL void broken(GLOBAL float* y) { y[0] = no_such_variable; }\n";
 
-        assertThatThrownBy(() -> device.compile("broken", broken, "broken"))
+        assertThatThrownBy(() -> device.compile("broken", broken))
                 .isInstanceOf(DeviceException.class)
                 .hasMessageContaining("clBuildProgram failed with CL_BUILD_PROGRAM_FAILURE")
                 .hasMessageContaining("broken.cl")
