@@ -1,29 +1,33 @@
 package facegen.engine.backend;
 
 import facegen.engine.backend.cpu.CpuBackend;
+import facegen.engine.backend.device.DeviceBackend;
+import facegen.engine.backend.opencl.OpenClDevice;
 import facegen.engine.backend.reference.ReferenceBackend;
 
 import java.util.List;
 
-/** Creates backends by the names users type ({@code --backend reference|cpu}). */
+/** Creates backends by the names users type ({@code --backend reference|cpu|opencl}). */
 public final class Backends {
 
     private Backends() {}
 
     /** Names of every backend this build knows, available on this machine or not. */
     public static List<String> names() {
-        return List.of("reference", "cpu");
+        return List.of("reference", "cpu", "opencl");
     }
 
     /**
      * A new backend by name; the caller closes it.
      *
      * @throws IllegalArgumentException for an unknown name, listing the known ones
+     * @throws facegen.engine.backend.device.BackendUnavailableException when the backend cannot run on this machine
      */
     public static Backend create(String name) {
         return switch (name) {
             case "reference" -> new ReferenceBackend();
             case "cpu" -> new CpuBackend();
+            case "opencl" -> new DeviceBackend(OpenClDevice.open());
             default -> throw new IllegalArgumentException("unknown backend '" + name + "'; known: " + names());
         };
     }

@@ -1,6 +1,7 @@
 package facegen.engine.backend;
 
 import facegen.engine.backend.cpu.CpuBackend;
+import facegen.engine.backend.opencl.OpenClTestBackends;
 import facegen.engine.backend.reference.ReferenceBackend;
 import facegen.engine.ops.ConvGeometry;
 import facegen.engine.ops.Op;
@@ -31,7 +32,9 @@ class BackendConformanceTest {
     static Stream<Arguments> backends() {
         return Stream.of(
                 arguments(named("reference", new ReferenceBackend())),
-                arguments(named("cpu", new CpuBackend())));
+                arguments(named("cpu", new CpuBackend())),
+                // Skipped (aborted with the reason) where OpenCL is unavailable; PoCL runs it on any CPU.
+                arguments(named("opencl", OpenClTestBackends.openOrSkipping())));
     }
 
     // ---------------------------------------------------------------- storage contract

@@ -1,0 +1,84 @@
+package facegen.engine.backend.device;
+
+import facegen.engine.ops.Op;
+import facegen.engine.tensor.Shape;
+
+/**
+ * Runs {@link Op.IndexSelect} and {@link Op.IndexAdd} as the kernels of {@code gather.cl}, viewing tensors as
+ * [outer, extent, inner] around the indexed axis.
+ *
+ * <p>The index vector (floats holding integers) is read to the host, checked exactly as the reference backend
+ * checks it (same messages), and uploaded as ints; index_add also inverts it ({@link InverseIndex}) so that each
+ * output element sums its sources in a fixed order. Cost per call: one blocking read of k floats and uploads of
+ * k (select) or k + size + 1 (add) ints; index vectors are short next to the tensors they index.
+ */
+final class GatherLauncher {
+    private static final String SOURCE = "gather";
+
+    private final KernelRunner runner;
+
+    GatherLauncher(KernelRunner runner) {
+        this.runner = runner;
+    }
+
+    /** y[a, j, b] = x[a, index[j], b]. */
+    void indexSelect(int axis, DeviceBuffer x, Shape xShape, DeviceBuffer index, int k, DeviceBuffer y, Shape out) {
+        int extent = xShape.dim(axis);
+        int[] rows = indices(index, k, extent, "index_select", "axis " + axis + " of x " + xShape);
+        int n = out.size();
+        if (n == 0) {
+            return;
+        }
+        DeviceBuffer rowBuffer = runner.upload(rows, "index_select rows");
+        try {
+            runner.perElement(SOURCE, "index_select", n, y, x, rowBuffer, extent, k, inner(xShape, axis), n);
+        } finally {
+            rowBuffer.free();
+        }
+    }
+
+    /** y = zeros with dim(axis) = size, then y[a, index[i], b] += src[a, i, b], summed per target in ascending i. */
+    void indexAdd(int axis, DeviceBuffer src, Shape srcShape, DeviceBuffer index, DeviceBuffer y, Shape out) {
+        int size = out.dim(axis);
+        int k = srcShape.dim(axis);
+        int[] rows = indices(index, k, size, "index_add", "axis " + axis + " of result " + out);
+        int n = out.size();
+        if (n == 0) {
+            return;
+        }
+        InverseIndex inverse = InverseIndex.of(rows, size);
+        DeviceBuffer start = runner.upload(inverse.start(), "index_add row starts");
+        DeviceBuffer sources = runner.upload(inverse.sources(), "index_add sources");
+        try {
+            runner.perElement(SOURCE, "index_add_csr", n, y, src, start, sources, k, size, inner(out, axis), n);
+        } finally {
+            start.free();
+            sources.free();
+        }
+    }
+
+    private static int inner(Shape shape, int axis) {
+        int product = 1;
+        for (int a = axis + 1; a < shape.rank(); a++) {
+            product *= shape.dim(a);
+        }
+        return product;
+    }
+
+    /** The k index values as ints, failing on the first that is not an exact integer in [0, bound), as the reference. */
+    private int[] indices(DeviceBuffer index, int k, int bound, String op, String where) {
+        float[] values = new float[k];
+        runner.device().read(index, values);
+        int[] rows = new int[k];
+        for (int i = 0; i < k; i++) {
+            double v = values[i];
+            // Negated so that NaN, which fails every comparison, is rejected too.
+            if (!(v == Math.rint(v) && v >= 0 && v < bound)) {
+                throw new IllegalArgumentException(op + ": index[" + i + "] = " + v + " is not an integer in [0, "
+                        + bound + ") (" + where + ")");
+            }
+            rows[i] = (int) v;
+        }
+        return rows;
+    }
+}

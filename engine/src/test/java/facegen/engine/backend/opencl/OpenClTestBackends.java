@@ -1,0 +1,83 @@
+package facegen.engine.backend.opencl;
+
+import facegen.engine.backend.Backend;
+import facegen.engine.backend.Operand;
+import facegen.engine.backend.Storage;
+import facegen.engine.backend.device.BackendUnavailableException;
+import facegen.engine.backend.device.DeviceBackend;
+import facegen.engine.ops.Op;
+import facegen.engine.tensor.DType;
+import facegen.engine.tensor.Shape;
+import org.junit.jupiter.api.Assumptions;
+
+import java.util.List;
+
+/**
+ * The OpenCL backend for tests, or, on a machine without OpenCL, a stand-in whose every method aborts the test
+ * with the reason, so JUnit reports those cases as skipped, never as passed.
+ */
+public final class OpenClTestBackends {
+
+    private OpenClTestBackends() {}
+
+    /** A new OpenCL backend (the caller closes it), or the aborting stand-in when OpenCL is unavailable here. */
+    public static Backend openOrSkipping() {
+        try {
+            return new DeviceBackend(OpenClDevice.open());
+        } catch (BackendUnavailableException e) {
+            return new Unavailable(e.getMessage());
+        }
+    }
+
+    /** Aborts the calling test, so JUnit reports it skipped with the reason, when {@code backend} is the stand-in. */
+    public static void skipIfUnavailable(Backend backend) {
+        if (backend instanceof Unavailable u) {
+            Assumptions.abort("OpenCL unavailable: " + u.reason);
+        }
+    }
+
+    /** Every call aborts the test naming why OpenCL cannot run here. */
+    private record Unavailable(String reason) implements Backend {
+        private <T> T skip() {
+            return Assumptions.abort("OpenCL unavailable: " + reason);
+        }
+
+        @Override
+        public String name() {
+            return "opencl";
+        }
+
+        @Override
+        public DType dtype() {
+            return skip();
+        }
+
+        @Override
+        public Storage upload(double[] values) {
+            return skip();
+        }
+
+        @Override
+        public double[] download(Storage storage) {
+            return skip();
+        }
+
+        @Override
+        public Storage fill(double value, long n) {
+            return skip();
+        }
+
+        @Override
+        public Storage execute(Op op, Shape out, List<Operand> inputs) {
+            return skip();
+        }
+
+        @Override
+        public long liveBytes() {
+            return skip();
+        }
+
+        @Override
+        public void close() {}
+    }
+}
