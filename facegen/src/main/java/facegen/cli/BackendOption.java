@@ -7,7 +7,8 @@ import picocli.CommandLine.Option;
 /** The {@code --backend NAME} option shared by commands that compute. */
 final class BackendOption {
     @Option(names = "--backend", defaultValue = "cpu", paramLabel = "NAME",
-            description = "Compute backend: reference (float64 plain loops) or cpu (float32, Vector API). Default: ${DEFAULT-VALUE}.")
+            description = "Compute backend: reference (float64 plain loops), cpu (float32, Vector API), opencl (any OpenCL device) "
+                    + "or cuda (NVIDIA GPU); 'facegen devices' lists what this machine has. Default: ${DEFAULT-VALUE}.")
     String name;
 
     /** Creates the chosen backend; the caller closes it. */

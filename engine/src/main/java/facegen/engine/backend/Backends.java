@@ -2,6 +2,7 @@ package facegen.engine.backend;
 
 import facegen.engine.backend.cpu.CpuBackend;
 import facegen.engine.backend.device.DeviceBackend;
+import facegen.engine.backend.device.DeviceInfo;
 import facegen.engine.backend.opencl.OpenClDevice;
 import facegen.engine.backend.reference.ReferenceBackend;
 
@@ -28,6 +29,24 @@ public final class Backends {
             case "reference" -> new ReferenceBackend();
             case "cpu" -> new CpuBackend();
             case "opencl" -> new DeviceBackend(OpenClDevice.open());
+            default -> throw new IllegalArgumentException("unknown backend '" + name + "'; known: " + names());
+        };
+    }
+
+    /**
+     * The devices backend {@code name} would run on here, without creating it (for {@code facegen devices}).
+     *
+     * @throws facegen.engine.backend.device.BackendUnavailableException with the reason it cannot run here
+     */
+    public static List<DeviceInfo> devices(String name) {
+        Runtime rt = Runtime.getRuntime();
+        return switch (name) {
+            case "reference" -> List.of(new DeviceInfo("reference", "host CPU (memory: JVM max heap)", rt.maxMemory(), 1,
+                    "float64, plain loops on one thread: the auditable definition of every primitive"));
+            case "cpu" -> List.of(new DeviceInfo("cpu", "host CPU (memory: JVM max heap)", rt.maxMemory(), rt.availableProcessors(),
+                    "float32, Vector API " + jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length()
+                            + " floats per vector, " + rt.availableProcessors() + " threads"));
+            case "opencl" -> OpenClDevice.probe();
             default -> throw new IllegalArgumentException("unknown backend '" + name + "'; known: " + names());
         };
     }

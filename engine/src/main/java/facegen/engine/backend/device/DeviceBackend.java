@@ -180,6 +180,11 @@ public final class DeviceBackend implements Backend {
 
     /** Bytes of live tensor storage (4 per element); cached kernel metadata is not counted. */
     @Override
+    public void synchronize() {
+        device.synchronize();
+    }
+
+    @Override
     public long liveBytes() {
         return liveBytes.get();
     }
