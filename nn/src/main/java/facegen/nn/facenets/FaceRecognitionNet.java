@@ -23,7 +23,7 @@ public final class FaceRecognitionNet {
         "conv64_3", "conv128_down", "conv128_1", "conv128_2", "conv256_down", "conv256_1", "conv256_2", "conv256_down_out"};
 
     private final ScaledConv stem;
-    private final TfPool2d stemPool = new TfPool2d(TfPool2d.Kind.MAX, 3, 2);
+    private final TfPool2d stemPool = new TfPool2d(TfPool2d.Kind.MAX, 3, 2, TfPadding.VALID);
     private final ResidualBlock[] units;
     private final Tensor fc;   // [256, 128]
 

@@ -13,7 +13,7 @@ import facegen.engine.tensor.Tensor;
  * @param down  whether this unit halves the resolution
  */
 public record ResidualBlock(ScaledConv conv1, ScaledConv conv2, boolean down) {
-    private static final TfPool2d SHORTCUT_POOL = new TfPool2d(TfPool2d.Kind.AVG, 2, 2);
+    private static final TfPool2d SHORTCUT_POOL = new TfPool2d(TfPool2d.Kind.AVG, 2, 2, TfPadding.VALID);
 
     /** Reads unit {@code prefix} ("conv64_down/"). */
     static ResidualBlock load(FaceApiWeights w, String prefix, boolean down) {
