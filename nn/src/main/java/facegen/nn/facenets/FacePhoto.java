@@ -16,7 +16,7 @@ import java.nio.file.Path;
  */
 public final class FacePhoto {
     /** Largest side accepted: bigger photos would need gigabytes as float tensors. */
-    public static final int MAX_SIDE = 8192;
+    public static final int MAX_SIDE = 4096;
 
     private FacePhoto() {}
 

@@ -38,7 +38,7 @@ public final class Json {
     }
 
     /** {@code s} as a JSON string literal. */
-    static String quote(String s) {
+    public static String quote(String s) {
         StringBuilder b = new StringBuilder(s.length() + 2).append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
