@@ -5,6 +5,8 @@ import facegen.engine.tensor.Tensor;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * face-api's face descriptor net ({@code src/faceRecognitionNet/FaceRecognitionNet.ts}), a port of dlib's
@@ -19,6 +21,8 @@ public final class FaceRecognitionNet {
     public static final int INPUT_SIZE = 150;
     /** Descriptor length. */
     public static final int DIM = 128;
+    /** Units whose outputs are the feature maps of {@link #features} (the end of each width's stage). */
+    private static final List<String> STAGE_ENDS = List.of("conv32_3", "conv64_3", "conv128_2", "conv256_2");
     private static final String[] UNITS = {"conv32_1", "conv32_2", "conv32_3", "conv64_down", "conv64_1", "conv64_2",
         "conv64_3", "conv128_down", "conv128_1", "conv128_2", "conv256_down", "conv256_1", "conv256_2", "conv256_down_out"};
 
@@ -42,21 +46,44 @@ public final class FaceRecognitionNet {
         return new FaceRecognitionNet(FaceApiWeights.read(dir, "face_recognition_model", backend));
     }
 
+    /**
+     * The descriptor and the intermediate feature maps of one pass.
+     *
+     * @param stages     outputs of the 32-, 64-, 128- and 256-channel stages: [N, 32, 35, 35], [N, 64, 17, 17],
+     *                   [N, 128, 8, 8], [N, 256, 4, 4]
+     * @param descriptor [N, 128]
+     */
+    public record Features(List<Tensor> stages, Tensor descriptor) {}
+
     /** Descriptors [N, 128] from input [N, 3, 150, 150] with values 0..255. */
     public Tensor forward(Tensor input) {
+        return features(input).descriptor();
+    }
+
+    /** Stage feature maps and descriptor from input [N, 3, 150, 150] with values 0..255. */
+    public Features features(Tensor input) {
         if (input.rank() != 4 || input.dim(1) != 3 || input.dim(2) != INPUT_SIZE || input.dim(3) != INPUT_SIZE) {
             throw new IllegalArgumentException("expected [N, 3, 150, 150], got " + input.shape());
         }
         Tensor x = stemPool.forward(stem.forward(NetInput.normalize(input)));
-        for (ResidualBlock unit : units) {
-            x = unit.forward(x);
+        List<Tensor> stages = new ArrayList<>();
+        for (int i = 0; i < units.length; i++) {
+            x = units[i].forward(x);
+            if (STAGE_ENDS.contains(UNITS[i])) {
+                stages.add(x);
+            }
         }
-        return x.mean(new int[] {2, 3}, false).matmul(fc);
+        return new Features(List.copyOf(stages), x.mean(new int[] {2, 3}, false).matmul(fc));
     }
 
     /** The descriptor [N, 128] of the face in {@code crop} of image [N, 3, H, W] (pad to square, resize to 150). */
     public Tensor descriptor(Tensor image, Crop crop) {
         return forward(NetInput.squareBatch(image, crop, INPUT_SIZE));
+    }
+
+    /** {@link #features} of the face in {@code crop} of image [N, 3, H, W]. */
+    public Features features(Tensor image, Crop crop) {
+        return features(NetInput.squareBatch(image, crop, INPUT_SIZE));
     }
 
     /** cos(a, b) = a.b / (|a| |b|) per row of two [N, D] tensors, as [N]. */
