@@ -1,6 +1,7 @@
 // Reference outputs of face-api's own TF.js runtime (the tfjs 4.22 pure-JS "cpu" backend bundled in
-// @vladmandic/face-api 1.7.15) for facegen's match tests. Reads test-data/photos/*.png and the weights in
-// test-data/face-api/, writes test-data/facenets-reference/face-api.json. No network access at run time.
+// @vladmandic/face-api 1.7.15) for facegen's match tests. Reads test-data/photos/*.png, the weights in
+// test-data/face-api/ and the mobilefacenet graph model in test-data/human-models/, writes
+// test-data/facenets-reference/face-api.json. No network access at run time.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +16,7 @@ const { tf } = faceapi;
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const weightsDir = path.join(root, 'test-data/face-api');
 const photosDir = path.join(root, 'test-data/photos');
+const graphDir = path.join(root, 'test-data/human-models');
 const outFile = path.join(root, 'test-data/facenets-reference/face-api.json');
 const DETECTOR_INPUT = 416;
 const DETECTOR_THRESHOLD = 0.5;
@@ -25,6 +27,15 @@ function loadNet(net, name) {
   const bin = Buffer.concat(manifest.flatMap((g) => g.paths).map((p) => fs.readFileSync(path.join(weightsDir, p))));
   const buffer = bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength);
   net.loadFromWeightMap(tf.io.decodeWeights(buffer, specs));
+}
+
+// A TF.js graph model (model.json + shards) from disk, through the in-memory IO handler (no fetch).
+async function loadGraph(name) {
+  const model = JSON.parse(fs.readFileSync(path.join(graphDir, `${name}.json`), 'utf8'));
+  const weightSpecs = model.weightsManifest.flatMap((g) => g.weights);
+  const bin = Buffer.concat(model.weightsManifest.flatMap((g) => g.paths).map((p) => fs.readFileSync(path.join(graphDir, p))));
+  const weightData = bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength);
+  return tf.loadGraphModel(tf.io.fromMemory({ modelTopology: model.modelTopology, weightSpecs, weightData }));
 }
 
 // RGB samples as an int32 [H, W, 3] tensor (alpha dropped, as face-api does with canvas input).
@@ -53,6 +64,7 @@ await tf.ready();
 loadNet(faceapi.nets.tinyFaceDetector, 'tiny_face_detector_model');
 loadNet(faceapi.nets.faceLandmark68Net, 'face_landmark_68_model');
 loadNet(faceapi.nets.faceRecognitionNet, 'face_recognition_model');
+const mobilefacenet = await loadGraph('mobilefacenet');
 
 const images = [];
 for (const name of fs.readdirSync(photosDir).filter((f) => f.endsWith('.png')).sort()) {
@@ -70,6 +82,11 @@ for (const name of fs.readdirSync(photosDir).filter((f) => f.endsWith('.png')).s
     entry.crop = crop;
     entry.landmarks = marks.positions.map((p) => [p.x + crop.x, p.y + crop.y]);
     entry.descriptor = Array.from(await faceapi.nets.faceRecognitionNet.computeFaceDescriptor(face));
+    // human's src/face/mobilefacenet.ts: legacy bilinear resize of the [0, 1] crop to 112, then the graph
+    const mobileInput = tf.tidy(() => tf.image.resizeBilinear(tf.cast(face, 'float32').div(255).expandDims(0), [112, 112], false));
+    const embedding = mobilefacenet.execute(mobileInput);
+    entry.mobilefacenet = Array.from(await embedding.data());
+    tf.dispose([mobileInput, embedding]);
     face.dispose();
   }
   img.dispose();

@@ -1,6 +1,7 @@
 package facegen.nn.facenets;
 
 import facegen.engine.tensor.Tensor;
+import facegen.nn.tfjs.TfPadding;
 
 /**
  * face-api's densely connected block of four convs (src/faceFeatureExtractor/denseBlock.ts, denseBlock4):

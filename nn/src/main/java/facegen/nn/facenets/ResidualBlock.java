@@ -1,6 +1,7 @@
 package facegen.nn.facenets;
 
 import facegen.engine.tensor.Tensor;
+import facegen.nn.tfjs.TfPadding;
 
 /**
  * face-api recognition net's residual unit ({@code src/faceRecognitionNet/residualLayer.ts}). Plain:

@@ -1,6 +1,7 @@
 package facegen.nn.facenets;
 
 import facegen.engine.tensor.Tensor;
+import facegen.nn.tfjs.TfPadding;
 
 /**
  * face-api recognition net's conv layer ({@code src/faceRecognitionNet/convLayer.ts}, {@code scaleLayer.ts}):

@@ -2,6 +2,7 @@ package facegen.nn.facenets;
 
 import facegen.engine.ops.ConvGeometry;
 import facegen.engine.tensor.Tensor;
+import facegen.nn.tfjs.TfPadding;
 
 /**
  * TF.js {@code separableConv2d(x, depthwise, pointwise, stride, 'same') + bias}: a per-channel k x k conv

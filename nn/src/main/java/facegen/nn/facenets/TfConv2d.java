@@ -2,6 +2,7 @@ package facegen.nn.facenets;
 
 import facegen.engine.ops.ConvGeometry;
 import facegen.engine.tensor.Tensor;
+import facegen.nn.tfjs.TfPadding;
 
 /**
  * TF.js {@code conv2d(x, filters, stride, padding) + bias}: y = W * pad(x) + b on [N, C, H, W], with TF's

@@ -1,6 +1,7 @@
 package facegen.nn.facenets;
 
 import facegen.engine.tensor.Tensor;
+import facegen.nn.tfjs.TfPadding;
 
 /**
  * TF.js {@code maxPool} / {@code avgPool} on [N, C, H, W], composed from the k x k strided slices of the input

@@ -16,8 +16,14 @@ record FaceApiReference(List<Image> images) {
     static final Path WEIGHTS = Path.of("../test-data/face-api");
     static final Path PHOTOS = Path.of("../test-data/photos");
 
-    /** One photo's reference: detections [x, y, w, h, score], crop, 68 landmarks in image px, 128-D descriptor. */
-    record Image(String name, List<double[]> detections, Crop crop, double[][] landmarks, double[] descriptor) {}
+    static final Path HUMAN_MODELS = Path.of("../test-data/human-models");
+
+    /**
+     * One photo's reference: detections [x, y, w, h, score], crop, 68 landmarks in image px, 128-D descriptor,
+     * 192-D mobilefacenet embedding.
+     */
+    record Image(String name, List<double[]> detections, Crop crop, double[][] landmarks, double[] descriptor,
+                 double[] mobilefacenet) {}
 
     static FaceApiReference load() throws IOException {
         Map<?, ?> root = (Map<?, ?>) Json.parse(Files.readString(Path.of("../test-data/facenets-reference/face-api.json")));
@@ -37,9 +43,11 @@ record FaceApiReference(List<Image> images) {
         Crop crop = c == null ? null : new Crop((int) num(c.get("x")), (int) num(c.get("y")), (int) num(c.get("size")), (int) num(c.get("size")));
         double[][] landmarks = m.get("landmarks") == null ? null : ((List<?>) m.get("landmarks")).stream()
                 .map(p -> ((List<?>) p).stream().mapToDouble(FaceApiReference::num).toArray()).toArray(double[][]::new);
-        double[] descriptor = m.get("descriptor") == null ? null
-                : ((List<?>) m.get("descriptor")).stream().mapToDouble(FaceApiReference::num).toArray();
-        return new Image((String) m.get("image"), detections, crop, landmarks, descriptor);
+        return new Image((String) m.get("image"), detections, crop, landmarks, vector(m.get("descriptor")), vector(m.get("mobilefacenet")));
+    }
+
+    private static double[] vector(Object list) {
+        return list == null ? null : ((List<?>) list).stream().mapToDouble(FaceApiReference::num).toArray();
     }
 
     private static double num(Object o) {

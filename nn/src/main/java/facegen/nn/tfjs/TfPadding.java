@@ -1,4 +1,4 @@
-package facegen.nn.facenets;
+package facegen.nn.tfjs;
 
 import facegen.engine.tensor.Tensor;
 
