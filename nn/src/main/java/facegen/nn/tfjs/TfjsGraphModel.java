@@ -9,6 +9,8 @@ import facegen.nn.io.TensorFile;
 import facegen.nn.io.WeightFileException;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +20,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * An interpreter of TF.js graph models ({@code model.json}: {@code modelTopology.node} = a TensorFlow GraphDef as
@@ -47,27 +50,36 @@ public final class TfjsGraphModel {
      * @throws WeightFileException naming the file when the JSON, the manifest or a shard is malformed
      */
     public static TfjsGraphModel read(Path modelJson) throws IOException {
-        String source = modelJson.toString();
+        Path dir = modelJson.toAbsolutePath().normalize().getParent();
+        Map<String, byte[]> shards = new HashMap<>();
+        return decode(Files.readAllBytes(modelJson), path -> shards.computeIfAbsent(path, p -> {
+            Path file = dir.resolve(p).normalize();
+            try {
+                return file.startsWith(dir) ? Files.readAllBytes(file) : null;
+            } catch (IOException e) {
+                return null;                                   // reported as a missing shard
+            }
+        }), modelJson.toString());
+    }
+
+    /**
+     * Decodes model JSON bytes whose weight shards {@code shard} returns by path (null = missing); {@code source}
+     * names the model in messages.
+     *
+     * @throws WeightFileException when the JSON, the node list, the manifest or a shard is malformed
+     */
+    public static TfjsGraphModel decode(byte[] modelJson, Function<String, byte[]> shard, String source) throws WeightFileException {
         Object parsed;
         try {
-            parsed = Json.parse(Files.readString(modelJson, StandardCharsets.UTF_8));
-        } catch (IllegalArgumentException e) {
-            throw new WeightFileException(source + ": not JSON: " + e.getMessage(), e);
+            parsed = Json.parse(StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(modelJson)).toString());
+        } catch (CharacterCodingException | IllegalArgumentException e) {
+            throw new WeightFileException(source + ": not UTF-8 JSON: " + e.getMessage(), e);
         }
         if (!(parsed instanceof Map<?, ?> root) || !(root.get("modelTopology") instanceof Map<?, ?> topology)
                 || !(topology.get("node") instanceof List<?> nodeList)) {
             throw new WeightFileException(source + ": not a TF.js graph model (no modelTopology.node list)");
         }
-        Path dir = modelJson.toAbsolutePath().normalize().getParent();
-        Map<String, byte[]> shards = new HashMap<>();
-        TensorFile weights = TfjsWeights.decodeGroups(root.get("weightsManifest"), path -> shards.computeIfAbsent(path, p -> {
-            Path file = dir.resolve(p).normalize();
-            try {
-                return file.startsWith(dir) ? Files.readAllBytes(file) : null;
-            } catch (IOException e) {
-                return null;
-            }
-        }), source);
+        TensorFile weights = TfjsWeights.decodeGroups(root.get("weightsManifest"), shard, source);
         Map<String, Node> nodes = new LinkedHashMap<>();
         for (Object o : nodeList) {
             if (!(o instanceof Map<?, ?> n) || !(n.get("name") instanceof String name) || !(n.get("op") instanceof String op)) {
