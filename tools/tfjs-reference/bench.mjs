@@ -19,7 +19,7 @@ async function imagesPerSecond(run) {
   return (n * 1000) / (performance.now() - start);
 }
 
-const mobilefacenet = await loadAll();
+const { mobilefacenet } = await loadAll();
 const img = readPng(path.join(photosDir, 'astronaut.png'));
 const options = new faceapi.TinyFaceDetectorOptions({ inputSize: 416, scoreThreshold: 0.5 });
 const [best] = await faceapi.nets.tinyFaceDetector.locateFaces(img, options);

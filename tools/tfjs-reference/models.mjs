@@ -55,17 +55,26 @@ export function squareCrop(box, width, height) {
   return { x, y, size: side };
 }
 
-// Selects the cpu backend and loads every net; returns the mobilefacenet graph model.
+// Selects the cpu backend and loads every net; returns the human-models graph models by name.
 export async function loadAll() {
   await tf.setBackend('cpu');
   await tf.ready();
   loadNet(faceapi.nets.tinyFaceDetector, 'tiny_face_detector_model');
   loadNet(faceapi.nets.faceLandmark68Net, 'face_landmark_68_model');
   loadNet(faceapi.nets.faceRecognitionNet, 'face_recognition_model');
-  return loadGraph('mobilefacenet');
+  return {
+    mobilefacenet: await loadGraph('mobilefacenet'),
+    facemesh: await loadGraph('facemesh'),
+    blazeface: await loadGraph('blazeface'),
+  };
 }
 
 // human's src/face/mobilefacenet.ts: legacy bilinear resize of the [0, 1] crop to 112, then the graph.
 export function mobilefacenetInput(face) {
-  return tf.tidy(() => tf.image.resizeBilinear(tf.cast(face, 'float32').div(255).expandDims(0), [112, 112], false));
+  return resized(face, 112, 1 / 255, 0);
+}
+
+// image [H, W, 3] (0..255) -> [1, size, size, 3] legacy-bilinear resized, then x * scale + offset.
+export function resized(image, size, scale, offset) {
+  return tf.tidy(() => tf.image.resizeBilinear(tf.cast(image, 'float32').mul(scale).add(offset).expandDims(0), [size, size], false));
 }

@@ -5,14 +5,33 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  faceapi, tf, root, photosDir, readPng, squareCrop, loadAll, mobilefacenetInput,
+  faceapi, tf, root, photosDir, readPng, squareCrop, loadAll, mobilefacenetInput, resized,
 } from './models.mjs';
 
 const outFile = path.join(root, 'test-data/facenets-reference/face-api.json');
 const DETECTOR_INPUT = 416;
 const DETECTOR_THRESHOLD = 0.5;
 
-const mobilefacenet = await loadAll();
+const graphs = await loadAll();
+const TOP_ANCHORS = 8;
+
+async function run(model, input, outputs) {
+  const result = model.execute(input, outputs);
+  const out = Array.isArray(result) ? result : [result];  // a one-name list comes back as a bare tensor
+  const values = await Promise.all(out.map((t) => t.data()));
+  tf.dispose(out);
+  return values.map((v) => Array.from(v));
+}
+
+// blazeface's raw heads: all scores, and the 16 regressors of the TOP_ANCHORS best-scoring anchors per head.
+async function blazeface(img) {
+  const input = resized(img, 256, 1 / 127.5, -1);       // human's src/face/blazeface.ts: x / 127.5 - 1
+  const [reg384, score384, reg512, score512] = await run(graphs.blazeface, input, ['Identity_3', 'Identity_1', 'Identity_2', 'Identity']);
+  input.dispose();
+  const top = (scores, regs) => scores.map((s, i) => [s, i]).sort((a, b) => b[0] - a[0]).slice(0, TOP_ANCHORS)
+    .map(([, i]) => ({ anchor: i, regressors: regs.slice(16 * i, 16 * i + 16) }));
+  return { scores384: score384, scores512: score512, top384: top(score384, reg384), top512: top(score512, reg512) };
+}
 
 const images = [];
 for (const name of fs.readdirSync(photosDir).filter((f) => f.endsWith('.png')).sort()) {
@@ -31,11 +50,14 @@ for (const name of fs.readdirSync(photosDir).filter((f) => f.endsWith('.png')).s
     entry.landmarks = marks.positions.map((p) => [p.x + crop.x, p.y + crop.y]);
     entry.descriptor = Array.from(await faceapi.nets.faceRecognitionNet.computeFaceDescriptor(face));
     const mobileInput = mobilefacenetInput(face);
-    const embedding = mobilefacenet.execute(mobileInput);
-    entry.mobilefacenet = Array.from(await embedding.data());
-    tf.dispose([mobileInput, embedding]);
+    [entry.mobilefacenet] = await run(graphs.mobilefacenet, mobileInput, ['embeddings']);
+    // human's facemesh input: the [0, 1] crop at 192; outputs mesh (468 x, y, z in input px) and face flag
+    const meshInput = resized(face, 192, 1 / 255, 0);
+    [entry.facemesh, entry.faceflag] = await run(graphs.facemesh, meshInput, ['Identity_2', 'Identity_1']);
+    tf.dispose([mobileInput, meshInput]);
     face.dispose();
   }
+  entry.blazeface = await blazeface(img);
   img.dispose();
   images.push(entry);
   console.log(name, `${detections.length} face(s)`, entry.crop ?? '');

@@ -2,6 +2,7 @@ package facegen.nn.facenets;
 
 import facegen.engine.tensor.Tensor;
 import facegen.nn.tfjs.TfPadding;
+import facegen.nn.tfjs.TfPool2d;
 
 /**
  * face-api recognition net's residual unit ({@code src/faceRecognitionNet/residualLayer.ts}). Plain:

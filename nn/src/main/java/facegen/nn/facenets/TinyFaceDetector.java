@@ -3,6 +3,7 @@ package facegen.nn.facenets;
 import facegen.engine.backend.Backend;
 import facegen.engine.tensor.Tensor;
 import facegen.nn.tfjs.TfPadding;
+import facegen.nn.tfjs.TfPool2d;
 
 import java.io.IOException;
 import java.nio.file.Path;

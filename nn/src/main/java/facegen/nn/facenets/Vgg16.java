@@ -7,6 +7,7 @@ import facegen.nn.io.StoredTensor;
 import facegen.nn.io.TensorFile;
 import facegen.nn.io.TorchStateDict;
 import facegen.nn.tfjs.TfPadding;
+import facegen.nn.tfjs.TfPool2d;
 
 import java.io.IOException;
 import java.nio.file.Path;

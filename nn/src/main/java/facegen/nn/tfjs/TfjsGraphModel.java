@@ -107,8 +107,9 @@ public final class TfjsGraphModel {
     /**
      * Evaluates node {@code output} with the placeholders bound to {@code feeds} (NHWC tensors on one backend).
      * Supported ops: Placeholder, Const, Identity, Add/AddV2, Sub, Mul, RealDiv, Maximum, Minimum, Abs, Neg, Relu,
-     * Relu6, Square, Sqrt, Rsqrt, Sum, Mean, Squeeze, Reshape, Conv2D, DepthwiseConv2dNative and their fused forms
-     * (_FusedConv2D, FusedDepthwiseConv2dNative with BiasAdd then Relu / Relu6).
+     * Relu6, Prelu, Sigmoid, Square, Sqrt, Rsqrt, Sum, Mean, Squeeze, Reshape, Pad, MaxPool, Conv2D,
+     * DepthwiseConv2dNative and their fused forms (_FusedConv2D, FusedDepthwiseConv2dNative with BiasAdd then
+     * Relu / Relu6 / Prelu).
      *
      * @throws IllegalArgumentException naming the node for an unknown op, a missing feed or a bad attribute
      */
@@ -161,12 +162,16 @@ public final class TfjsGraphModel {
             case "Neg" -> in.get(0).neg();
             case "Relu" -> in.get(0).relu();
             case "Relu6" -> in.get(0).relu().minimum(6);
+            case "Prelu" -> prelu(in.get(0), in.get(1));
+            case "Sigmoid" -> in.get(0).sigmoid();
             case "Square" -> in.get(0).square();
             case "Sqrt" -> in.get(0).sqrt();
             case "Rsqrt" -> in.get(0).sqrt().reciprocal();
             case "Sum", "Mean" -> reduce(node, in.get(0));
             case "Squeeze" -> squeeze(node, in.get(0));
             case "Reshape" -> in.get(0).reshape(ints(constant(nodes.get(node.inputs.get(1))).values()));
+            case "Pad" -> pad(node, in.get(0));
+            case "MaxPool" -> maxPool(node, in.get(0));
             case "Conv2D", "_FusedConv2D" -> fused(node, conv(node, in.get(0), in.get(1), false), in);
             case "DepthwiseConv2dNative", "FusedDepthwiseConv2dNative" -> fused(node, conv(node, in.get(0), in.get(1), true), in);
             default -> throw new IllegalArgumentException(source + ": node '" + node.name + "' has op " + node.op
@@ -203,11 +208,43 @@ public final class TfjsGraphModel {
                 case "BiasAdd" -> y.add(in.get(2));
                 case "Relu" -> y.relu();
                 case "Relu6" -> y.relu().minimum(6);
+                case "Prelu" -> prelu(y, in.get(3));
                 default -> throw new IllegalArgumentException(source + ": node '" + node.name + "' fuses " + op
                         + ", which this interpreter does not implement");
             };
         }
         return y;
+    }
+
+    /** PReLU: max(x, 0) + alpha min(x, 0), alpha per channel (last axis). */
+    private static Tensor prelu(Tensor x, Tensor alpha) {
+        return x.relu().add(x.minimum(0).mul(alpha));
+    }
+
+    /** Zero padding with the [rank, 2] (before, after) table of the second input. */
+    private Tensor pad(Node node, Tensor x) {
+        int[] table = ints(constant(nodes.get(node.inputs.get(1))).values());
+        if (table.length != 2 * x.rank()) {
+            throw new IllegalArgumentException(source + ": node '" + node.name + "' pads rank " + table.length / 2 + " for " + x.shape());
+        }
+        int[] before = new int[x.rank()];
+        int[] after = new int[x.rank()];
+        for (int a = 0; a < x.rank(); a++) {
+            before[a] = table[2 * a];
+            after[a] = table[2 * a + 1];
+        }
+        return x.pad(before, after);
+    }
+
+    /** NHWC max pool through {@link TfPool2d} on the NCHW view (square windows and strides only). */
+    private Tensor maxPool(Node node, Tensor x) {
+        int[] k = intList(node, "ksize");
+        int[] strides = intList(node, "strides");
+        if (k[1] != k[2] || strides[1] != strides[2] || k[0] != 1 || k[3] != 1) {
+            throw new IllegalArgumentException(source + ": node '" + node.name + "': only square spatial max pools are supported");
+        }
+        TfPool2d pool = new TfPool2d(TfPool2d.Kind.MAX, k[1], strides[1], TfPadding.valueOf(string(node, "padding", "")));
+        return pool.forward(x.permute(0, 3, 1, 2)).permute(0, 2, 3, 1);
     }
 
     private Tensor reduce(Node node, Tensor x) {

@@ -1,7 +1,6 @@
-package facegen.nn.facenets;
+package facegen.nn.tfjs;
 
 import facegen.engine.tensor.Tensor;
-import facegen.nn.tfjs.TfPadding;
 
 /**
  * TF.js {@code maxPool} / {@code avgPool} on [N, C, H, W], composed from the k x k strided slices of the input
