@@ -44,7 +44,7 @@ final class LandmarksCommand implements Callable<Integer> {
         try (Backend b = backend.create()) {
             FacePipeline.Face face = FacePipeline.load(models.dir, b).mainFace(FacePhoto.read(photo, b), photo.toString());
             double[] points = face.landmarks().toArray();
-            BufferedImage image = ImageIO.read(photo.toFile());
+            BufferedImage image = rgb(ImageIO.read(photo.toFile()));
             Path json = out.resolveSibling(out.getFileName().toString().replaceFirst("(\\.png)?$", ".json"));
             draw(image, points);
             Path parent = out.toAbsolutePath().getParent();
@@ -57,6 +57,15 @@ final class LandmarksCommand implements Callable<Integer> {
                     face.box().y(), face.box().width(), face.box().height(), face.box().score(), out, json);
         }
         return 0;
+    }
+
+    /** The photo as 8-bit RGB, so green dots stay green on grey, 16-bit or indexed photos. */
+    private static BufferedImage rgb(BufferedImage photo) {
+        BufferedImage out = new BufferedImage(photo.getWidth(), photo.getHeight(), BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = out.createGraphics();
+        g.drawImage(photo, 0, 0, null);
+        g.dispose();
+        return out;
     }
 
     private static void draw(BufferedImage image, double[] points) {
