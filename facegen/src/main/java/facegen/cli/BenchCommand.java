@@ -10,20 +10,22 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code facegen bench engine}: our kernels beside libtorch, same shapes, same thread count, as TSV. */
 @Command(name = "bench", description = "Time our kernels beside libtorch on the same shapes (TSV on stdout).")
 final class BenchCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "SUITE", description = "What to time: engine (kernels vs libtorch), stylegan (G forward, G+D step at 64x64 vs libtorch) or render (rasterise+interpolate+texture+antialias).")
+    @Parameters(index = "0", paramLabel = "SUITE", description = "What to time: engine (kernels vs libtorch), stylegan (G forward, G+D step at 64x64 vs libtorch) render (rasterise+interpolate+texture+antialias) or facenets (face networks vs face-api's TF.js in Node).")
     String suite;
 
     @Mixin
     BackendOption backend;
 
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
         try (Backend b = backend.create()) {
             switch (suite) {
                 case "engine" -> {
@@ -41,7 +43,11 @@ final class BenchCommand implements Callable<Integer> {
                     System.out.println(RenderBenchRow.header());
                     rows.forEach(r -> System.out.println(r.tsv()));
                 }
-                default -> throw new IllegalArgumentException("unknown bench suite '" + suite + "'; known: engine, stylegan, render");
+                case "facenets" -> {
+                    FacenetsBench.run(b, Path.of("test-data/face-api"), Path.of("test-data/human-models"), System.out, System.err);
+                    return 0;                                         // compares with TF.js, not libtorch
+                }
+                default -> throw new IllegalArgumentException("unknown bench suite '" + suite + "'; known: engine, stylegan, render, facenets");
             }
         }
         System.err.println("ratio = ours / libtorch (lower is better); same JVM, " + Runtime.getRuntime().availableProcessors()

@@ -6,7 +6,9 @@ import picocli.CommandLine.Command;
 /** Entry point of {@code bin/facegen}: dispatches to the subcommands. */
 @Command(name = "facegen", mixinStandardHelpOptions = true, version = "facegen 0.1.0",
         description = "Realistic generative 3D faces (AlbedoGAN) on a pure-Java tensor and autodiff engine.",
-        subcommands = {DemoCommand.class, RenderCommand.class, StyleganCommand.class, AuditCommand.class, BenchCommand.class, DevicesCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, RenderCommand.class, StyleganCommand.class, LandmarksCommand.class,
+                IdentityCommand.class, AuditCommand.class, BenchCommand.class, DevicesCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     /** Runs the CLI and exits with the subcommand's status. */

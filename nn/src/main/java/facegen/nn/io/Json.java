@@ -8,9 +8,10 @@ import java.util.Map;
 /**
  * The subset of JSON (RFC 8259) a safetensors header needs, strictly: objects become insertion-ordered maps,
  * arrays lists, integers {@code Long}, other numbers {@code Double}. Nesting is bounded so hostile input fails
- * with a message instead of a stack overflow.
+ * with a message instead of a stack overflow. Public for the TF.js manifest and graph readers in
+ * {@code facegen.nn.tfjs}.
  */
-final class Json {
+public final class Json {
     private static final int MAX_DEPTH = 64;
 
     private final String text;
@@ -25,7 +26,7 @@ final class Json {
      *
      * @throws IllegalArgumentException naming the offset of the first error
      */
-    static Object parse(String text) {
+    public static Object parse(String text) {
         Json p = new Json(text);
         p.skipSpace();
         Object v = p.value(0);
@@ -37,7 +38,7 @@ final class Json {
     }
 
     /** {@code s} as a JSON string literal. */
-    static String quote(String s) {
+    public static String quote(String s) {
         StringBuilder b = new StringBuilder(s.length() + 2).append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
