@@ -229,7 +229,7 @@ public final class CudaDevice implements Device {
     @Override
     public void synchronize() {
         usable();
-        check(call(cu.cuCtxSynchronize), "cuCtxSynchronize", "waiting for kernel " + lastKernel);
+        check(call(cu.cuCtxSynchronize), "cuCtxSynchronize", "the wait for queued work");
     }
 
     /** Frees live buffers and modules and releases the context; after a device loss only the context. */
