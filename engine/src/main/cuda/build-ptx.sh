@@ -47,4 +47,6 @@ for cl in "$KERNELS"/*.cl; do
   built=$((built + 1))
 done
 echo "nvcc $VERSION" >"$OUT/compiler.txt"
-echo "[facegen] CUDA PTX: $built kernel source(s) compiled by nvcc $VERSION into $OUT"
+if [ "$built" -gt 0 ]; then
+  echo "[facegen] CUDA PTX: $built kernel source(s) compiled by nvcc $VERSION into $OUT"
+fi

@@ -456,7 +456,8 @@ public final class CudaDevice implements Device {
     /** {@code " (NVIDIA kernel driver 580.95.05)"} from procfs, or "" where it cannot be read (containers). */
     private static String kernelModuleVersion() {
         try {
-            Matcher m = Pattern.compile("Kernel Module\\s+([0-9.]+)")
+            // "NVIDIA UNIX x86_64 Kernel Module  580.95.05" or "... Open Kernel Module for x86_64  580.95.05"
+            Matcher m = Pattern.compile("Kernel Module.*?\\s(\\d+\\.\\d+(?:\\.\\d+)?)\\s")
                     .matcher(Files.readString(Path.of("/proc/driver/nvidia/version")));
             return m.find() ? " (NVIDIA kernel driver " + m.group(1) + ")" : "";
         } catch (IOException | RuntimeException e) {
