@@ -472,7 +472,7 @@ public final class CudaDevice implements Device {
     /** A function of a loaded module; {@code parameterSizes} is null when the driver cannot list them. */
     private record CudaKernel(String name, MemorySegment function, int[] parameterSizes) implements Kernel {}
 
-    /** Device memory at {@code pointer}; freed once, by {@link #free()} or by closing the device. */
+    /** Device memory at {@code address}; freed once, by {@link #free()} or by closing the device. */
     private final class CudaBuffer implements DeviceBuffer {
 
         private final long address;
