@@ -1,6 +1,7 @@
 package facegen.engine.backend;
 
 import facegen.engine.backend.cpu.CpuBackend;
+import facegen.engine.backend.cuda.CudaDevice;
 import facegen.engine.backend.device.DeviceBackend;
 import facegen.engine.backend.device.DeviceInfo;
 import facegen.engine.backend.opencl.OpenClDevice;
@@ -8,14 +9,14 @@ import facegen.engine.backend.reference.ReferenceBackend;
 
 import java.util.List;
 
-/** Creates backends by the names users type ({@code --backend reference|cpu|opencl}). */
+/** Creates backends by the names users type ({@code --backend reference|cpu|opencl|cuda}). */
 public final class Backends {
 
     private Backends() {}
 
     /** Names of every backend this build knows, available on this machine or not. */
     public static List<String> names() {
-        return List.of("reference", "cpu", "opencl");
+        return List.of("reference", "cpu", "opencl", "cuda");
     }
 
     /**
@@ -29,6 +30,7 @@ public final class Backends {
             case "reference" -> new ReferenceBackend();
             case "cpu" -> new CpuBackend();
             case "opencl" -> new DeviceBackend(OpenClDevice.open());
+            case "cuda" -> new DeviceBackend(CudaDevice.open());
             default -> throw new IllegalArgumentException("unknown backend '" + name + "'; known: " + names());
         };
     }
@@ -47,6 +49,7 @@ public final class Backends {
                     "float32, Vector API " + jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length()
                             + " floats per vector, " + rt.availableProcessors() + " threads"));
             case "opencl" -> OpenClDevice.probe();
+            case "cuda" -> CudaDevice.probe();
             default -> throw new IllegalArgumentException("unknown backend '" + name + "'; known: " + names());
         };
     }

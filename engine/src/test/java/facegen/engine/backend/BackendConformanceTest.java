@@ -1,7 +1,7 @@
 package facegen.engine.backend;
 
 import facegen.engine.backend.cpu.CpuBackend;
-import facegen.engine.backend.opencl.OpenClTestBackends;
+import facegen.engine.backend.device.DeviceTestBackends;
 import facegen.engine.backend.reference.ReferenceBackend;
 import facegen.engine.ops.ConvGeometry;
 import facegen.engine.ops.Op;
@@ -33,8 +33,9 @@ class BackendConformanceTest {
         return Stream.of(
                 arguments(named("reference", new ReferenceBackend())),
                 arguments(named("cpu", new CpuBackend())),
-                // Skipped (aborted with the reason) where OpenCL is unavailable; PoCL runs it on any CPU.
-                arguments(named("opencl", OpenClTestBackends.openOrSkipping())));
+                // GPU backends: skipped (aborted with the reason) where unavailable; PoCL runs opencl on any CPU.
+                arguments(named("opencl", DeviceTestBackends.openOrSkipping("opencl"))),
+                arguments(named("cuda", DeviceTestBackends.openOrSkipping("cuda"))));
     }
 
     // ---------------------------------------------------------------- storage contract

@@ -73,12 +73,21 @@ public final class CudaDevice implements Device {
     /** The first sticky error's message; once set, every call repeats it. */
     private volatile String lost;
     private volatile boolean closed;
+    /**
+     * Buffers come from the stream-ordered allocator when the driver has it (CUDA 11.2+) and the system property
+     * {@code facegen.cuda.streamOrderedAlloc} is not {@code false}; else from cuMemAlloc / cuMemFree.
+     */
+    private final boolean streamOrdered;
+    /** The legacy default stream (a null CUstream), on which every launch and copy of this device runs. */
+    private static final MemorySegment DEFAULT_STREAM = MemorySegment.NULL;
 
     private CudaDevice(CudaDriver cu, int ordinal, PtxSource ptxSource) {
         this.cu = cu;
         this.ordinal = ordinal;
         this.ptxSource = ptxSource;
         this.info = describe(cu, ordinal, ptxSource);
+        this.streamOrdered = cu.cuMemAllocAsync.isPresent() && cu.cuMemFreeAsync.isPresent()
+                && !"false".equals(System.getProperty("facegen.cuda.streamOrderedAlloc"));
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment ctx = arena.allocate(ADDRESS);
             check(call(cu.cuDevicePrimaryCtxRetain, ctx, ordinal), "cuDevicePrimaryCtxRetain", "device " + ordinal);
@@ -145,15 +154,18 @@ public final class CudaDevice implements Device {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment pointer = arena.allocate(JAVA_LONG);
             // cuMemAlloc refuses 0 bytes; an empty tensor still needs a distinct, freeable buffer.
-            int result = call(cu.cuMemAlloc, pointer, Math.max(bytes, 1L));
+            long size = Math.max(bytes, 1L);
+            String function = streamOrdered ? "cuMemAllocAsync" : "cuMemAlloc_v2";
+            int result = streamOrdered ? call(cu.cuMemAllocAsync.orElseThrow(), pointer, size, DEFAULT_STREAM)
+                    : call(cu.cuMemAlloc, pointer, size);
             if (result == CUDA_ERROR_OUT_OF_MEMORY) {
                 long[] memory = memoryInfo();
                 throw new DeviceOutOfMemoryException("CUDA device " + ordinal + " (" + info.name() + ") is out of "
                         + "memory for buffer " + what + ": asked " + bytes + " bytes (" + mib(bytes) + "), "
-                        + mib(memory[0]) + " free of " + mib(memory[1]) + " (cuMemAlloc_v2: "
+                        + mib(memory[0]) + " free of " + mib(memory[1]) + " (" + function + ": "
                         + cu.describe(result) + ")");
             }
-            check(result, "cuMemAlloc_v2", "buffer " + what + " (" + bytes + " bytes)");
+            check(result, function, "buffer " + what + " (" + bytes + " bytes)");
             CudaBuffer buffer = new CudaBuffer(pointer.get(JAVA_LONG, 0), bytes, what);
             live.add(buffer);
             return buffer;
@@ -220,7 +232,7 @@ public final class CudaDevice implements Device {
             MemorySegment params = kernelParams(k, args, arena);
             lastKernel = k.name();
             int result = call(cu.cuLaunchKernel, k.function(), blocks[0], blocks[1], blocks[2], threads[0],
-                    threads[1], threads[2], 0, MemorySegment.NULL, params, MemorySegment.NULL);
+                    threads[1], threads[2], 0, DEFAULT_STREAM, params, MemorySegment.NULL);
             check(result, "cuLaunchKernel", "kernel " + k.name() + " grid " + Arrays.toString(grid)
                     + " groupSize " + Arrays.toString(groupSize));
         }
@@ -522,11 +534,11 @@ public final class CudaDevice implements Device {
                 throw new IllegalStateException("CUDA buffer " + what + " is already freed");
             }
             live.remove(this);
+            int result = streamOrdered ? call(cu.cuMemFreeAsync.orElseThrow(), address, DEFAULT_STREAM)
+                    : call(cu.cuMemFree, address);
             if (checked) {
                 usable();
-                check(call(cu.cuMemFree, address), "cuMemFree_v2", "buffer " + what);
-            } else {
-                call(cu.cuMemFree, address);
+                check(result, streamOrdered ? "cuMemFreeAsync" : "cuMemFree_v2", "buffer " + what);
             }
         }
     }

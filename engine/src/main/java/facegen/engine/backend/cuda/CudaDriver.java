@@ -55,6 +55,12 @@ final class CudaDriver {
     final MethodHandle cuLaunchKernel;
     final MethodHandle cuMemAlloc;
     final MethodHandle cuMemFree;
+    /**
+     * The stream-ordered allocator (CUDA 11.2+): frees queue behind the kernels that still read the buffer instead
+     * of waiting for the whole device as cuMemFree does, so releasing a tensor never stalls the queue.
+     */
+    final Optional<MethodHandle> cuMemAllocAsync;
+    final Optional<MethodHandle> cuMemFreeAsync;
     final MethodHandle cuMemcpyHtoD;
     final MethodHandle cuMemcpyDtoH;
     final MethodHandle cuMemGetInfo;
@@ -86,6 +92,10 @@ final class CudaDriver {
                 JAVA_INT, ADDRESS, ADDRESS, ADDRESS);
         cuMemAlloc = bind("cuMemAlloc_v2", ADDRESS, JAVA_LONG);
         cuMemFree = bind("cuMemFree_v2", JAVA_LONG);
+        cuMemAllocAsync = library.find("cuMemAllocAsync").map(symbol -> LINKER.downcallHandle(
+                symbol, FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS)));
+        cuMemFreeAsync = library.find("cuMemFreeAsync").map(symbol -> LINKER.downcallHandle(
+                symbol, FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS)));
         // Copies read and write Java arrays in place (heap access), sparing a staging copy of every tensor.
         cuMemcpyHtoD = bindCritical("cuMemcpyHtoD_v2", JAVA_LONG, ADDRESS, JAVA_LONG);
         cuMemcpyDtoH = bindCritical("cuMemcpyDtoH_v2", ADDRESS, JAVA_LONG, JAVA_LONG);

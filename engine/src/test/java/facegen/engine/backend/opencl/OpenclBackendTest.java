@@ -6,6 +6,7 @@ import facegen.engine.backend.Storage;
 import facegen.engine.backend.cpu.CpuBackend;
 import facegen.engine.backend.device.DeviceBackend;
 import facegen.engine.backend.device.DeviceBuffer;
+import facegen.engine.backend.device.DeviceTestBackends;
 import facegen.engine.ops.ConvGeometry;
 import facegen.engine.ops.Op;
 import facegen.engine.tensor.Shape;
@@ -41,7 +42,7 @@ class OpenclBackendTest {
 
     @BeforeAll
     static void open() {
-        available = OpenClTestBackends.openOrSkipping();
+        available = DeviceTestBackends.openOrSkipping("opencl");
         opencl = available instanceof DeviceBackend d ? d : null;
         cpu = new CpuBackend();
     }
@@ -49,7 +50,7 @@ class OpenclBackendTest {
     /** Each test, not just the class, is reported skipped with the reason where OpenCL is unavailable. */
     @BeforeEach
     void skipWithoutOpenCl() {
-        OpenClTestBackends.skipIfUnavailable(available);
+        DeviceTestBackends.skipIfUnavailable(available);
     }
 
     @AfterAll
@@ -175,7 +176,7 @@ class OpenclBackendTest {
 
     @Test
     void storageMayBeReleasedAfterItsBackendClosed() {
-        Backend own = OpenClTestBackends.openOrSkipping();
+        Backend own = DeviceTestBackends.openOrSkipping("opencl");
         Storage x = own.upload(new double[] {1, 2, 3});
         own.close();
 

@@ -1,10 +1,9 @@
-package facegen.engine.backend.opencl;
+package facegen.engine.backend.device;
 
 import facegen.engine.backend.Backend;
+import facegen.engine.backend.Backends;
 import facegen.engine.backend.Operand;
 import facegen.engine.backend.Storage;
-import facegen.engine.backend.device.BackendUnavailableException;
-import facegen.engine.backend.device.DeviceBackend;
 import facegen.engine.ops.Op;
 import facegen.engine.tensor.DType;
 import facegen.engine.tensor.Shape;
@@ -13,38 +12,33 @@ import org.junit.jupiter.api.Assumptions;
 import java.util.List;
 
 /**
- * The OpenCL backend for tests, or, on a machine without OpenCL, a stand-in whose every method aborts the test
- * with the reason, so JUnit reports those cases as skipped, never as passed.
+ * A GPU backend for tests, or, on a machine without it, a stand-in whose every method aborts the test with the
+ * reason, so JUnit reports those cases as skipped, never as passed.
  */
-public final class OpenClTestBackends {
+public final class DeviceTestBackends {
 
-    private OpenClTestBackends() {}
+    private DeviceTestBackends() {}
 
-    /** A new OpenCL backend (the caller closes it), or the aborting stand-in when OpenCL is unavailable here. */
-    public static Backend openOrSkipping() {
+    /** A new backend {@code name} (the caller closes it), or the aborting stand-in when it is unavailable here. */
+    public static Backend openOrSkipping(String name) {
         try {
-            return new DeviceBackend(OpenClDevice.open());
+            return Backends.create(name);
         } catch (BackendUnavailableException e) {
-            return new Unavailable(e.getMessage());
+            return new Unavailable(name, e.getMessage());
         }
     }
 
     /** Aborts the calling test, so JUnit reports it skipped with the reason, when {@code backend} is the stand-in. */
     public static void skipIfUnavailable(Backend backend) {
         if (backend instanceof Unavailable u) {
-            Assumptions.abort("OpenCL unavailable: " + u.reason);
+            Assumptions.abort(u.name + " unavailable: " + u.reason);
         }
     }
 
-    /** Every call aborts the test naming why OpenCL cannot run here. */
-    private record Unavailable(String reason) implements Backend {
+    /** Every call aborts the test naming why the backend cannot run here. */
+    private record Unavailable(String name, String reason) implements Backend {
         private <T> T skip() {
-            return Assumptions.abort("OpenCL unavailable: " + reason);
-        }
-
-        @Override
-        public String name() {
-            return "opencl";
+            return Assumptions.abort(name + " unavailable: " + reason);
         }
 
         @Override
