@@ -1,5 +1,6 @@
 package facegen.cli;
 
+import facegen.demo.LandmarkPictures;
 import facegen.engine.backend.Backend;
 import facegen.nn.facenets.FacePhoto;
 import facegen.nn.facenets.FacePipeline;
@@ -9,14 +10,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import javax.imageio.ImageIO;
-import java.awt.BasicStroke;
 import java.awt.Color;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.geom.Ellipse2D;
 import java.awt.image.BufferedImage;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -44,43 +39,15 @@ final class LandmarksCommand implements Callable<Integer> {
         try (Backend b = backend.create()) {
             FacePipeline.Face face = FacePipeline.load(models.dir, b).mainFace(FacePhoto.read(photo, b), photo.toString());
             double[] points = face.landmarks().toArray();
-            BufferedImage image = rgb(ImageIO.read(photo.toFile()));
+            BufferedImage image = LandmarkPictures.readRgb(photo);
             Path json = out.resolveSibling(out.getFileName().toString().replaceFirst("(\\.png)?$", ".json"));
-            draw(image, points);
-            Path parent = out.toAbsolutePath().getParent();
-            Files.createDirectories(parent);
-            if (!ImageIO.write(image, "png", out.toFile())) {
-                throw new IOException("no PNG writer for " + out);
-            }
+            LandmarkPictures.draw(image, points, Color.GREEN);
+            LandmarkPictures.writePng(image, out);
             Files.writeString(json, json(face, points));
             System.out.printf(Locale.ROOT, "face at (%.1f, %.1f) %.1fx%.1f px, score %.3f; wrote %s and %s%n", face.box().x(),
                     face.box().y(), face.box().width(), face.box().height(), face.box().score(), out, json);
         }
         return 0;
-    }
-
-    /** The photo as 8-bit RGB, so green dots stay green on grey, 16-bit or indexed photos. */
-    private static BufferedImage rgb(BufferedImage photo) {
-        BufferedImage out = new BufferedImage(photo.getWidth(), photo.getHeight(), BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = out.createGraphics();
-        g.drawImage(photo, 0, 0, null);
-        g.dispose();
-        return out;
-    }
-
-    private static void draw(BufferedImage image, double[] points) {
-        Graphics2D g = image.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-        double r = Math.max(1.5, Math.max(image.getWidth(), image.getHeight()) / 250.0);
-        g.setStroke(new BasicStroke((float) (r / 2)));
-        for (int i = 0; i < points.length / 2; i++) {
-            Ellipse2D dot = new Ellipse2D.Double(points[2 * i] - r, points[2 * i + 1] - r, 2 * r, 2 * r);
-            g.setColor(Color.GREEN);
-            g.fill(dot);
-            g.setColor(Color.BLACK);
-            g.draw(dot);
-        }
-        g.dispose();
     }
 
     private String json(FacePipeline.Face face, double[] points) {

@@ -51,7 +51,15 @@ public final class RenderDemo {
      * @param files every file written, renders first
      * @param seed  the seed used
      */
-    public record Output(List<Path> files, long seed) {}
+    /**
+     * What the demo wrote.
+     *
+     * @param files          every file, in the order written
+     * @param seed           the seed of the face
+     * @param frontLandmarks the head model's 68 landmarks in the front render, image pixels (x, y) pairs with
+     *                       (0, 0) the top-left corner of the image: the ground truth a landmark detector should find
+     */
+    public record Output(List<Path> files, long seed, double[] frontLandmarks) {}
 
     /**
      * Runs the demo on {@code backend}, writing into {@code out} and printing one line per file to {@code log}.
@@ -70,6 +78,7 @@ public final class RenderDemo {
         FaceRenderer renderer = new FaceRenderer(head.triangles(), head.uvs());
         SplittableRandom random = new SplittableRandom(seed);
         List<Path> files = new ArrayList<>();
+        double[] frontLandmarks = null;
         try (GradMode _ = GradMode.disabled(); TensorScope _ = TensorScope.open()) {
             Tensor shape = Tensor.randn(backend, random.nextLong(), 1, head.shapeCount());
             Tensor expression = Tensor.randn(backend, random.nextLong(), 1, head.expressionCount()).mul(0.8);
@@ -84,8 +93,12 @@ public final class RenderDemo {
             Tensor centre = centroid(vertices);
             for (double yaw : YAWS) {
                 Tensor turned = Rotations.transform(vertices.sub(centre), Rotations.yaw(backend, yaw), null).add(centre);
-                Tensor clip = OrthographicCamera.project(turned, Tensor.of(backend, new double[] {9.0, 0, 0.005}, 1, 3));
+                Tensor clip = OrthographicCamera.project(turned, camera(backend));
                 FaceRenderer.Result r = renderer.render(turned, clip, albedo, light, displacement, imageSize, imageSize, background);
+                if (yaw == 0) {
+                    frontLandmarks = toPixels(OrthographicCamera.project(head.landmarks(turned), camera(backend)).toArray(),
+                            imageSize, imageSize);
+                }
                 String name = yaw == 0 ? "render_front.png" : String.format(Locale.ROOT, "render_yaw%+d.png", (int) yaw);
                 files.add(Images.writePng(r.image(), 0, out.resolve(name)));
             }
@@ -98,7 +111,22 @@ public final class RenderDemo {
         }
         log.printf(Locale.ROOT, "render demo: seed %d, %d files in %s (%.1f s on %s)%n", seed, files.size(), out.toAbsolutePath(),
                 (System.nanoTime() - start) / 1e9, backend.name());
-        return new Output(List.copyOf(files), seed);
+        return new Output(List.copyOf(files), seed, frontLandmarks);
+    }
+
+    /** DECA's orthographic camera (s, tx, ty) of every view. */
+    private static Tensor camera(Backend backend) {
+        return Tensor.of(backend, new double[] {9.0, 0, 0.005}, 1, 3);
+    }
+
+    /** Clip-space points [1, P, 4] to (x, y) image pixels, by the rasteriser's screen mapping (w = 1 here). */
+    private static double[] toPixels(double[] clip, int height, int width) {
+        double[] xy = new double[clip.length / 2];
+        for (int p = 0; p < clip.length / 4; p++) {
+            xy[2 * p] = (clip[4 * p] / clip[4 * p + 3] + 1) * width / 2;
+            xy[2 * p + 1] = (1 - clip[4 * p + 1] / clip[4 * p + 3]) * height / 2;
+        }
+        return xy;
     }
 
     /**
