@@ -22,8 +22,8 @@ import java.util.List;
  * result is the same on any number of threads.
  *
  * <p>IndexAdd sums in double, in index order per output element (as the reference does, so the float result is
- * the reference's); threads split the output (its outer rows, inner columns, or the range of index values), never
- * the order of the terms of one sum. Max compares exactly, so its order does not matter.
+ * the reference's); threads split the output (its outer rows or inner columns), never the order of the terms of
+ * one sum. Max compares exactly, so its order does not matter.
  */
 final class MovementKernels {
 
@@ -31,6 +31,10 @@ final class MovementKernels {
     static final int GRAIN = 1 << 15;
     /** Side of a square block of a last-two-axes transpose (32 x 32 floats = 4 KB, in L1 on both sides). */
     static final int TILE = 32;
+    /** Shorter runs are copied by a loop: {@link System#arraycopy} costs a call. */
+    static final int ARRAYCOPY_MIN = 16;
+    /** Fewest inner columns of one IndexAdd task (each task scans every index). */
+    static final int MIN_COLUMNS = 64;
 
     private final WorkerPool pool;
 
@@ -101,7 +105,7 @@ final class MovementKernels {
         Rows rows = Rows.of(dims, strides);
         int len = rows.length();
         int step = rows.step(0);
-        if (step != 1 && rows.rank() >= 2 && rows.strides[0][rows.rank() - 2] == 1 && len >= TILE) {
+        if (step != 1 && step != 0 && rows.rank() >= 2 && rows.strides[0][rows.rank() - 2] == 1) {
             transposeBlocks(x, base, rows, y);
             return;
         }
@@ -122,7 +126,8 @@ final class MovementKernels {
 
     /**
      * A gather whose last two (merged) axes are a transpose: the input walks the second-last axis with stride 1
-     * and the last with stride {@code step}. Copies TILE x TILE blocks, each read row by row from the input.
+     * and the last with stride {@code step}. Copies TILE x TILE blocks, each read row by row from the input (also
+     * for a narrow last axis, as NCHW to NHWC with 3 channels, where per-row walks would cost a call per row).
      */
     private void transposeBlocks(float[] x, int base, Rows rows, float[] y) {
         int r = rows.rank();
@@ -325,20 +330,28 @@ final class MovementKernels {
     /** y[a, j, b] = x[a, index[j], b], viewing x as [outer, x.dim(axis), inner] and y as [outer, k, inner]. */
     private void indexSelect(float[] x, Shape xShape, float[] index, int axis, float[] y) {
         int extent = xShape.dim(axis);
-        int[] rows = ReferenceKernels.indices(new FloatElements(index), extent, "index_select", "axis " + axis + " of x " + xShape);
-        int k = rows.length;
+        checkIndices(index, extent, "index_select", "axis " + axis + " of x " + xShape);
+        int k = index.length;
         int inner = (int) product(Arrays.copyOfRange(xShape.dims(), axis + 1, xShape.rank()));
         int count = y.length / Math.max(1, inner);   // rows (a, j) of y
         int perTask = Math.max(1, GRAIN / Math.max(1, inner));
         int tasks = MatMulKernel.ceilDiv(count, perTask);
         pool.forEach(tasks, tasks > 1, t -> {
-            for (int r = t * perTask; r < Math.min(count, (t + 1) * perTask); r++) {
-                int a = r / k;
-                int from = (a * extent + rows[r - a * k]) * inner;
-                if (inner == 1) {
-                    y[r] = x[from];
-                } else {
+            int r0 = t * perTask;
+            int a = r0 / k;
+            int j = r0 - a * k;
+            for (int r = r0; r < Math.min(count, r0 + perTask); r++) {
+                int from = (a * extent + (int) index[j]) * inner;
+                if (inner >= ARRAYCOPY_MIN) {
                     System.arraycopy(x, from, y, r * inner, inner);
+                } else {
+                    for (int b = 0; b < inner; b++) {
+                        y[r * inner + b] = x[from + b];
+                    }
+                }
+                if (++j == k) {
+                    j = 0;
+                    a++;
                 }
             }
         });
@@ -346,35 +359,27 @@ final class MovementKernels {
 
     /**
      * y[a, index[i], b] += src[a, i, b] from zero, in double and in order of i for each output element. Tasks own
-     * disjoint parts of y: a slab of outer rows a and inner columns b, or, for a single slab (a scatter of single
-     * values), a range of index values, every task scanning all of src for its own.
+     * disjoint parts of y, a slab of outer rows a and inner columns b; a single slab (as a scatter of single values
+     * or of short rows) runs on one thread, since splitting the index range would make every thread scan all of it
+     * with a branch it mispredicts half the time.
      */
     private void indexAdd(float[] src, Shape srcShape, float[] index, int axis, Shape out, float[] y) {
         int size = out.dim(axis);
-        int[] rows = ReferenceKernels.indices(new FloatElements(index), size, "index_add", "axis " + axis + " of result " + out);
-        int k = rows.length;
+        checkIndices(index, size, "index_add", "axis " + axis + " of result " + out);
+        int k = index.length;
         int outer = (int) product(Arrays.copyOf(srcShape.dims(), axis));
         int inner = (int) product(Arrays.copyOfRange(srcShape.dims(), axis + 1, srcShape.rank()));
         double[] acc = new double[y.length];
         long work = (long) outer * k * inner;
-        int columnsPerTask = Math.clamp(GRAIN / Math.max(1, k), 1, Math.max(1, inner));
+        // a task over a few columns would scan all k indices for little work: at least MIN_COLUMNS per task
+        int columnsPerTask = Math.clamp(Math.max(MIN_COLUMNS, GRAIN / Math.max(1, k)), 1, Math.max(1, inner));
         int columnTasks = MatMulKernel.ceilDiv(inner, columnsPerTask);
-        int slabs = outer * columnTasks;
-        int parts = slabs == 1 && work >= 2L * GRAIN ? pool.threads() : 1;
-        pool.forEach(slabs * parts, work >= 2L * GRAIN, t -> {
-            int slab = t / parts;
-            int part = t % parts;
-            int a = slab / columnTasks;
-            int b0 = (slab % columnTasks) * columnsPerTask;
+        pool.forEach(outer * columnTasks, work >= 2L * GRAIN, t -> {
+            int a = t / columnTasks;
+            int b0 = (t % columnTasks) * columnsPerTask;
             int b1 = Math.min(inner, b0 + columnsPerTask);
-            int lo = (int) ((long) size * part / parts);
-            int hi = (int) ((long) size * (part + 1) / parts);
             for (int i = 0; i < k; i++) {
-                int row = rows[i];
-                if (row < lo || row >= hi) {
-                    continue;
-                }
-                int yi = (a * size + row) * inner;
+                int yi = (a * size + (int) index[i]) * inner;
                 int si = (a * k + i) * inner;
                 for (int b = b0; b < b1; b++) {
                     acc[yi + b] += src[si + b];
@@ -383,6 +388,19 @@ final class MovementKernels {
         });
         for (int i = 0; i < y.length; i++) {
             y[i] = (float) acc[i];
+        }
+    }
+
+    /**
+     * Checks that every index value is an integer in [0, bound), in one pass over the floats; on a bad one the
+     * reference check runs, to throw its message.
+     */
+    private static void checkIndices(float[] index, int bound, String op, String where) {
+        for (float f : index) {
+            int v = (int) f;
+            if (v != f || v < 0 || v >= bound) {   // NaN fails v != f
+                ReferenceKernels.indices(new FloatElements(index), bound, op, where);
+            }
         }
     }
 
