@@ -20,9 +20,7 @@ import java.util.Arrays;
  *       past it. B is a {@link PanelSource}: a strided {@link Matrix}, or an operand that exists only as a rule
  *       for packing it (the unfolded image patches of a convolution).</li>
  *   <li>A is packed {@link #MC} rows at a time, in the source's own order (rows of A, or rows of A^T for a
- *       transposed view), into {@link #MR}-row micro-panels laid out k-major (5 KB, L1). When several column
- *       tiles span all rows (the usual split), A is packed once per call, by all threads, before the tiles
- *       start, instead of once per tile.</li>
+ *       transposed view), into {@link #MR}-row micro-panels laid out k-major (5 KB, L1).</li>
  *   <li>Each A micro-panel is multiplied by every B micro-panel of the tile (16 KB each, streamed from L2).</li>
  *   <li>The micro-kernel keeps an {@code MR x NR} tile of C in 10 vector registers (5 rows x 2 vectors) and
  *       per k does 2 vector loads of B, 5 broadcasts of A and 10 FMAs: 13 registers in all. Measured on Zen 3
@@ -54,8 +52,6 @@ final class MatMulKernel {
     static final int ROW_SCRATCH = Math.max(KC, MAX_TILE_COLUMNS);
     /** Products below this many flops run on one thread: a wake-up costs about as much. */
     static final long PARALLEL_MIN_FLOPS = 1L << 21;
-    /** Largest A (m k floats, 16 MB) packed once per call and shared by all column tiles. */
-    static final long MAX_SHARED_A = 1L << 22;
 
     /**
      * The B operand as a producer of packed micro-panels, so a caller whose B is implicit can pack it straight
@@ -107,19 +103,6 @@ final class MatMulKernel {
         final float[][] packedA = new float[MC / MR][KC * MR];
         final float[] edge = new float[MR * NR];
         final float[] row = new float[ROW_SCRATCH];
-        /** All of A packed, for the calls this thread makes: [k block][MR-row panel], grown on demand. */
-        float[][] sharedA = new float[0][];
-
-        float[][] sharedA(int panels) {
-            if (sharedA.length < panels) {
-                float[][] grown = Arrays.copyOf(sharedA, panels);
-                for (int i = sharedA.length; i < panels; i++) {
-                    grown[i] = new float[KC * MR];
-                }
-                sharedA = grown;
-            }
-            return sharedA;
-        }
     }
 
     private final WorkerPool pool;
@@ -159,20 +142,6 @@ final class MatMulKernel {
             mTiles = Math.min(ceilDiv(threads, panels), ceilDiv(m, MR));
         }
         int rowsPerTile = ceilDiv(ceilDiv(m, mTiles), MR) * MR;
-        // with several column tiles over all rows, each would pack the same A: pack it once (in parallel) instead
-        float[][] packedA = null;
-        int aPanels = ceilDiv(m, MR);
-        if (nTiles > 1 && mTiles == 1 && (long) m * k <= MAX_SHARED_A) {
-            float[][] dst = scratch.get().sharedA(ceilDiv(k, KC) * aPanels);
-            int mBlocks = ceilDiv(m, MC);
-            pool.forEach(ceilDiv(k, KC) * mBlocks, parallel, t -> {
-                int p0 = t / mBlocks * KC;
-                int ib = t % mBlocks * MC;
-                packA(a, ib, Math.min(MC, m - ib), p0, Math.min(KC, k - p0), dst, p0 / KC * aPanels + ib / MR);
-            });
-            packedA = dst;
-        }
-        float[][] shared = packedA;
         pool.forEach(mTiles * nTiles, parallel, t -> {
             int mt = t / nTiles;
             int nt = t % nTiles;
@@ -180,17 +149,14 @@ final class MatMulKernel {
             int j0 = (int) ((long) nt * panels / nTiles) * NR;
             int j1 = Math.min(n, (int) ((long) (nt + 1) * panels / nTiles) * NR);
             if (i0 < m) {
-                tile(i0, Math.min(m, i0 + rowsPerTile), j0, j1, k, a, b, c, cOff, ldc, accumulate, shared, aPanels);
+                tile(i0, Math.min(m, i0 + rowsPerTile), j0, j1, k, a, b, c, cOff, ldc, accumulate);
             }
         });
     }
 
-    /**
-     * Computes rows [i0, i1) and columns [j0, j1) of C; j0 is a multiple of NR. With {@code shared} non-null, A is
-     * already packed there ({@code aPanels} panels per K block, i0 = 0), else the tile packs its rows itself.
-     */
+    /** Computes rows [i0, i1) and columns [j0, j1) of C; j0 is a multiple of NR. */
     private void tile(int i0, int i1, int j0, int j1, int k, Matrix a, PanelSource b,
-                      float[] c, int cOff, int ldc, boolean accumulate, float[][] shared, int aPanels) {
+                      float[] c, int cOff, int ldc, boolean accumulate) {
         Scratch s = scratch.get();
         for (int p0 = 0; p0 < k; p0 += KC) {
             int kc = Math.min(KC, k - p0);
@@ -198,12 +164,10 @@ final class MatMulKernel {
             b.pack(p0, kc, j0, j1, s.packedB, s.row);
             for (int ib = i0; ib < i1; ib += MC) {
                 int mc = Math.min(MC, i1 - ib);
-                if (shared == null) {
-                    packA(a, ib, mc, p0, kc, s.packedA, 0);
-                }
+                packA(a, ib, mc, p0, kc, s.packedA);
                 for (int i = ib; i < ib + mc; i += MR) {
                     int mr = Math.min(MR, ib + mc - i);
-                    float[] aPanel = shared == null ? s.packedA[(i - ib) / MR] : shared[p0 / KC * aPanels + i / MR];
+                    float[] aPanel = s.packedA[(i - ib) / MR];
                     for (int j = j0; j < j1; j += NR) {
                         int nr = Math.min(NR, j1 - j);
                         float[] bPanel = s.packedB[(j - j0) / NR];
@@ -258,16 +222,16 @@ final class MatMulKernel {
     }
 
     /**
-     * Packs A(i0 .. i0+mc, p0 .. p0+kc) into MR-row micro-panels dst[first], dst[first + 1], ..., each k-major
-     * with MR values per k, zero rows past mc. The source is read in its own order (rows of A, or rows of A^T when A is a transposed view),
+     * Packs A(i0 .. i0+mc, p0 .. p0+kc) into MR-row micro-panels, each k-major with MR values per k, zero rows
+     * past mc. The source is read in its own order (rows of A, or rows of A^T when A is a transposed view),
      * because gathering MR values per k from a transposed A strides through memory one row of A^T per k.
      */
-    private static void packA(Matrix a, int i0, int mc, int p0, int kc, float[][] dst, int first) {
+    private static void packA(Matrix a, int i0, int mc, int p0, int kc, float[][] dst) {
         float[] src = a.data();
         int full = mc / MR * MR;
         if (a.colStride() == 1) {
             for (int r0 = 0; r0 < full; r0 += MR) {
-                float[] panel = dst[first + r0 / MR];
+                float[] panel = dst[r0 / MR];
                 int s = a.offset() + (i0 + r0) * a.rowStride() + p0;
                 for (int p = 0; p < kc; p++) {
                     for (int r = 0; r < MR; r++) {
@@ -279,7 +243,7 @@ final class MatMulKernel {
             for (int p = 0; p < kc; p++) {
                 int s = a.offset() + (p0 + p) * a.colStride() + i0 * a.rowStride();
                 for (int r0 = 0; r0 < full; r0 += MR) {
-                    float[] panel = dst[first + r0 / MR];
+                    float[] panel = dst[r0 / MR];
                     for (int r = 0; r < MR; r++) {
                         panel[p * MR + r] = src[s + (r0 + r) * a.rowStride()];
                     }
@@ -287,7 +251,7 @@ final class MatMulKernel {
             }
         }
         if (full < mc) {
-            float[] panel = dst[first + full / MR];
+            float[] panel = dst[full / MR];
             for (int p = 0; p < kc; p++) {
                 for (int r = 0; r < MR; r++) {
                     panel[p * MR + r] = full + r < mc ? src[a.offset() + (i0 + full + r) * a.rowStride() + (p0 + p) * a.colStride()] : 0f;
