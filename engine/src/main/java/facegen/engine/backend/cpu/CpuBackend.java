@@ -19,10 +19,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * The float32 backend for the CPU: storage is a Java {@code float[]}, the hot primitives run as Vector API
  * kernels on all cores, everything else runs the reference definitions over a float view.
  *
- * <p>Fast paths: elementwise {@link Op.Unary} and {@link Op.Binary} ({@link ElementwiseKernels}, sin and cos in
- * {@link FloatTrig}), {@link Op.Sum} ({@link SumKernel}), {@link Op.MatMul} ({@link MatMulKernel}, a packed,
- * register-tiled GEMM) and the three convolution primitives ({@link Conv2dKernels}: the same GEMM, packing image
- * patches straight from the input). {@link Op.Reshape} shares the input's storage. The other primitives call
+ * <p>Fast paths: elementwise {@link Op.Unary} and {@link Op.Binary} ({@link ElementwiseKernels}, exp, log and pow
+ * in {@link FloatExpLog}, sin and cos in {@link FloatTrig}), {@link Op.Sum} ({@link SumKernel}), {@link Op.MatMul}
+ * ({@link MatMulKernel}, a packed, register-tiled GEMM), the three convolution primitives ({@link Conv2dKernels}:
+ * the same GEMM, packing image patches straight from the input) and the movement, selection and max primitives
+ * ({@link MovementKernels}).
+ * {@link Op.Reshape} shares the input's storage. The grid-sampling primitives call
  * {@link ReferenceKernels} through {@link FloatElements}; callers must not rely on which path runs.
  *
  * <p>Each instance owns a {@link WorkerPool} ({@link #close()} stops its threads) and a {@link FloatArrayPool}
@@ -37,6 +39,7 @@ public final class CpuBackend implements Backend {
     private final SumKernel sums;
     private final MatMulKernel matmul;
     private final Conv2dKernels conv;
+    private final MovementKernels movement;
 
     /** A backend using every available processor. */
     public CpuBackend() {
@@ -50,6 +53,7 @@ public final class CpuBackend implements Backend {
         this.sums = new SumKernel(pool);
         this.matmul = new MatMulKernel(pool);
         this.conv = new Conv2dKernels(pool, matmul, arrays);
+        this.movement = new MovementKernels(pool);
     }
 
     @Override
@@ -122,9 +126,10 @@ public final class CpuBackend implements Backend {
                     Conv2dKernels.Problem.of(out, inputs.get(1).shape(), s0, c.geometry()));
             case Op.Conv2dWeightGrad c -> conv.weightGrad(in.get(0), in.get(1), y,
                     Conv2dKernels.Problem.of(s0, out, inputs.get(1).shape(), c.geometry()));
-            case Op.Where _, Op.Max _, Op.Reshape _, Op.Permute _, Op.Expand _, Op.Slice _, Op.Pad _, Op.Concat _,
-                 Op.Flip _, Op.IndexSelect _, Op.IndexAdd _, Op.GridSample _, Op.GridSampleInputGrad _,
-                 Op.GridSampleGridGrad _ -> reference(op, out, inputs, in, y);
+            case Op.Where _, Op.Max _, Op.Permute _, Op.Expand _, Op.Slice _, Op.Pad _, Op.Concat _, Op.Flip _,
+                 Op.IndexSelect _, Op.IndexAdd _ -> movement.run(op, out, shapes(inputs), in, y);
+            case Op.Reshape _, Op.GridSample _, Op.GridSampleInputGrad _, Op.GridSampleGridGrad _ ->
+                    reference(op, out, inputs, in, y);
         }
         return new CpuStorage(this, y, liveBytes, arrays);
     }
@@ -147,6 +152,10 @@ public final class CpuBackend implements Backend {
             Matrix bv = op.transB() ? Matrix.rowMajor(b, i * bSize, k).transposed() : Matrix.rowMajor(b, i * bSize, n);
             matmul.multiply(m, n, k, av, bv, y, i * m * n, n, false);
         });
+    }
+
+    private static List<Shape> shapes(List<Operand> inputs) {
+        return inputs.stream().map(Operand::shape).toList();
     }
 
     /** Runs the plain-loop definition over float views; y is still zero-filled, as it expects. */

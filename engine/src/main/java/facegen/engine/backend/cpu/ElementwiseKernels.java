@@ -25,8 +25,9 @@ import java.util.Arrays;
  * inline it (too big once compiled) and boxes every vector passed to it (5x slower, seen after a matmul had run).
  * Loops end by recomputing the last full vector rather than with masked loads and stores (several times the cost
  * on AVX2); ranges shorter than a vector go through a padded copy.
- * exp and log use the JDK's vectorised SVML-style routines (about 1 ulp in float32); sin and cos, which the JDK
- * does not intrinsify on AVX2, use {@link FloatTrig} (at most 2 ulp for |x| <= 1e4).
+ * exp, log and pow use {@link FloatExpLog} and sin and cos {@link FloatTrig}: fixed sequences of IEEE operations,
+ * so results are the same bits in every JVM run whether the code is interpreted or compiled (the JDK's
+ * {@code VectorOperators.EXP / LOG / POW} differ between the interpreter and C2 in the last bit).
  */
 final class ElementwiseKernels {
 
@@ -52,6 +53,8 @@ final class ElementwiseKernels {
             switch (fn) {
                 case SIN -> FloatTrig.sin(x, y, from, to);
                 case COS -> FloatTrig.cos(x, y, from, to);
+                case EXP -> FloatExpLog.exp(x, y, from, to);
+                case LOG -> FloatExpLog.log(x, y, from, to);
                 default -> apply(fn, x, y, from, to);
             }
         });
@@ -73,10 +76,8 @@ final class ElementwiseKernels {
                 // v * -1 rather than v.neg(): exact (sign of zero and NaN kept) and about 10x faster on AVX2,
                 // where NEG is not intrinsified
                 case NEG -> v.mul(-1f);
-                case EXP -> v.lanewise(VectorOperators.EXP);
-                case LOG -> v.lanewise(VectorOperators.LOG);
                 case SQRT -> v.sqrt();
-                case SIN, COS -> throw new IllegalStateException(fn + " runs whole ranges in FloatTrig");
+                case EXP, LOG, SIN, COS -> throw new IllegalStateException(fn + " runs whole ranges in FloatExpLog or FloatTrig");
             };
             r.intoArray(y, i);
         }
@@ -140,6 +141,12 @@ final class ElementwiseKernels {
         }
         int aStep = aRun ? 1 : 0;
         int bStep = bRun ? 1 : 0;
+        if (fn == BinaryFn.POW) {
+            for (int i = 0; i < len; i++) {
+                y[yi + i] = FloatExpLog.pow(as[aOff + i * aStep], bs[bOff + i * bStep]);
+            }
+            return;
+        }
         for (int next = 0; next < len; next += LANES) {
             // a ragged end recomputes the last full vector (overlapping its predecessor): no masked loads and stores
             int i = Math.min(next, len - LANES);
@@ -150,7 +157,7 @@ final class ElementwiseKernels {
                 case SUB -> va.sub(vb);
                 case MUL -> va.mul(vb);
                 case DIV -> va.div(vb);
-                case POW -> va.lanewise(VectorOperators.POW, vb);
+                case POW -> throw new IllegalStateException("pow runs per element in FloatExpLog");
                 case MAX -> va.max(vb);
                 case MIN -> va.min(vb);
                 // comparisons give 1 or 0 in the float dtype (Op convention); NaN compares false

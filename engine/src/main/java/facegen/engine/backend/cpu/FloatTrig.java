@@ -19,7 +19,8 @@ import jdk.incubator.vector.VectorSpecies;
  * alike, over 8 10^6 random arguments in that range and 8 10^6 evenly spaced ones in [-4, 4];
  * {@code CpuKernelsTest} asserts the 2 ulp bound). Beyond
  * {@link #LIMIT}, where the three-part reduction loses bits, and for NaN and infinities, the lane takes
- * {@link Math#sin} / {@link Math#cos} instead (slow, but exact and rare).
+ * {@link StrictMath#sin} / {@link StrictMath#cos} instead (slow, but exact, rare, and unlike {@link Math} the same
+ * bits whether interpreted or compiled).
  */
 final class FloatTrig {
 
@@ -30,7 +31,7 @@ final class FloatTrig {
     static final float LIMIT = 1e4f;
     private static final float TWO_OVER_PI = 0.636619772f;
     /** 1.5 2^23: adding it rounds a float of magnitude below 2^22 to an integer, left in the low mantissa bits. */
-    private static final float ROUNDING_SHIFT = 12582912f;
+    static final float ROUNDING_SHIFT = 12582912f;
     /** pi/2 rounded to float: q PIO2_1 is a multiple of 2^-23, so x - q PIO2_1 is exact. */
     private static final float PIO2_1 = 1.57079637f;
     private static final float PIO2_2 = -4.37113883e-8f;
@@ -103,11 +104,11 @@ final class FloatTrig {
         return FloatVector.broadcast(F, v);
     }
 
-    /** out[i] = sin(in[i] + shift pi/2) by {@link Math} for the i in [from, to) with |in[i]| beyond {@code limit} or NaN. */
+    /** out[i] = sin(in[i] + shift pi/2) by {@link StrictMath} for the i in [from, to) with |in[i]| beyond {@code limit} or NaN. */
     private static void exactLanes(float[] in, float[] out, int from, int to, int shift, float limit) {
         for (int i = from; i < to; i++) {
             if (!(Math.abs(in[i]) <= limit)) {
-                out[i] = (float) (shift == 0 ? Math.sin(in[i]) : Math.cos(in[i]));
+                out[i] = (float) (shift == 0 ? StrictMath.sin(in[i]) : StrictMath.cos(in[i]));
             }
         }
     }

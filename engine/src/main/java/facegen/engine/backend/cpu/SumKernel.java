@@ -3,7 +3,6 @@ package facegen.engine.backend.cpu;
 import facegen.engine.tensor.Shape;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.util.ArrayList;
@@ -17,8 +16,8 @@ import java.util.List;
  * NCHW when summing all but the channel) each run collapses to one value, summed with vector accumulators in
  * blocks of {@link #BLOCK} and widened to double per block (so float rounding never grows with the run);
  * when it is kept (sum over batch of [B, D]) each run is added into an output run. The runs are split across
- * threads, each with a private double accumulator the size of the output, merged in a fixed order so the
- * result does not depend on timing.
+ * at most {@link #MAX_TASKS} tasks, each with a private double accumulator the size of the output, merged in a
+ * fixed order so the result depends neither on timing nor on the number of threads.
  */
 final class SumKernel {
 
@@ -27,6 +26,11 @@ final class SumKernel {
     static final int BLOCK = 1024;
     /** Input elements per parallel task. */
     static final int GRAIN = 1 << 17;
+    /**
+     * Most tasks (private partial sums) of one sum. Fixed, not the thread count, so the grouping of the double
+     * partial sums, and with it the rounded result, is the same on any number of threads.
+     */
+    static final int MAX_TASKS = 4;
 
     private final WorkerPool pool;
 
@@ -38,13 +42,14 @@ final class SumKernel {
     void sum(float[] x, Shape in, int[] axes, float[] y) {
         Layout l = Layout.of(in, axes);
         int runs = l.runs();
-        int tasks = Math.max(1, Math.min(pool.threads(), (int) Math.min(runs, (long) x.length / GRAIN)));
+        int tasks = Math.max(1, Math.min(MAX_TASKS, (int) Math.min(runs, (long) x.length / GRAIN)));
         double[][] partial = new double[tasks][y.length];
         pool.forEach(tasks, tasks > 1, t -> {
             long from = (long) runs * t / tasks;
             long to = (long) runs * (t + 1) / tasks;
+            float[] lanes = new float[F.length()];
             for (int r = (int) from; r < to; r++) {
-                accumulateRun(x, l, r, partial[t]);
+                accumulateRun(x, l, r, partial[t], lanes);
             }
         });
         for (int i = 0; i < y.length; i++) {
@@ -56,11 +61,11 @@ final class SumKernel {
         }
     }
 
-    private static void accumulateRun(float[] x, Layout l, int run, double[] acc) {
+    private static void accumulateRun(float[] x, Layout l, int run, double[] acc, float[] lanes) {
         int in = run * l.runLength;
         int out = l.outputOffset(run);
         if (l.innerReduced) {
-            acc[out] += sumRun(x, in, l.runLength);
+            acc[out] += sumRun(x, in, l.runLength, lanes);
         } else {
             for (int j = 0; j < l.runLength; j++) {
                 acc[out + j] += x[in + j];
@@ -68,8 +73,12 @@ final class SumKernel {
         }
     }
 
-    /** Sum of x[from ..< from+len], in float blocks of BLOCK widened to double. */
-    private static double sumRun(float[] x, int from, int len) {
+    /**
+     * Sum of x[from ..< from+len], in float blocks of BLOCK widened to double. The lanes of a block are added in
+     * lane order, not by {@code reduceLanes(ADD)}, whose order the Vector API leaves open (and which differs
+     * between the interpreter and C2); {@code lanes} is scratch of one vector.
+     */
+    private static double sumRun(float[] x, int from, int len, float[] lanes) {
         double total = 0;
         for (int b = 0; b < len; b += BLOCK) {
             int end = Math.min(len, b + BLOCK);
@@ -78,7 +87,10 @@ final class SumKernel {
                 VectorMask<Float> m = F.indexInRange(i, end);
                 acc = acc.add(FloatVector.fromArray(F, x, from + i, m));
             }
-            total += acc.reduceLanes(VectorOperators.ADD);
+            acc.intoArray(lanes, 0);
+            for (float lane : lanes) {
+                total += lane;
+            }
         }
         return total;
     }

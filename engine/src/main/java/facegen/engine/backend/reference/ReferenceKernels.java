@@ -250,8 +250,11 @@ public final class ReferenceKernels {
         return product;
     }
 
-    /** The index values as ints, failing on the first one that is not an exact integer in [0, bound). */
-    private static int[] indices(Elements index, int bound, String op, String where) {
+    /**
+     * The index values as ints, failing on the first one that is not an exact integer in [0, bound); public so
+     * that fast backends reject bad indices with the same message.
+     */
+    public static int[] indices(Elements index, int bound, String op, String where) {
         int[] rows = new int[index.length()];
         for (int i = 0; i < rows.length; i++) {
             double v = index.get(i);
