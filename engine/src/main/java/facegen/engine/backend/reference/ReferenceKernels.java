@@ -66,15 +66,19 @@ public final class ReferenceKernels {
 
     // ---------------------------------------------------------------- elementwise
 
-    /** y_i = f(x_i) with f one of -x, e^x, ln x, sqrt x, sin x, cos x. */
+    /**
+     * y_i = f(x_i) with f one of -x, e^x, ln x, sqrt x, sin x, cos x. StrictMath (fdlibm), not Math: Math's
+     * transcendental functions may give other bits once the JIT swaps in intrinsics, and the definition must be
+     * the same in every JVM run.
+     */
     private static void unary(Op.Unary op, Elements x, double[] y) {
         DoubleUnaryOperator f = switch (op) {
             case Op.Neg _ -> v -> -v;
-            case Op.Exp _ -> Math::exp;
-            case Op.Log _ -> Math::log;
-            case Op.Sqrt _ -> Math::sqrt;
-            case Op.Sin _ -> Math::sin;
-            case Op.Cos _ -> Math::cos;
+            case Op.Exp _ -> StrictMath::exp;
+            case Op.Log _ -> StrictMath::log;
+            case Op.Sqrt _ -> StrictMath::sqrt;
+            case Op.Sin _ -> StrictMath::sin;
+            case Op.Cos _ -> StrictMath::cos;
         };
         for (int i = 0; i < y.length; i++) {
             y[i] = f.applyAsDouble(x.get(i));
@@ -88,7 +92,7 @@ public final class ReferenceKernels {
             case Op.Sub _ -> (u, v) -> u - v;
             case Op.Mul _ -> (u, v) -> u * v;
             case Op.Div _ -> (u, v) -> u / v;
-            case Op.Pow _ -> Math::pow;
+            case Op.Pow _ -> StrictMath::pow;
             case Op.Maximum _ -> Math::max;
             case Op.Minimum _ -> Math::min;
             case Op.Less _ -> (u, v) -> u < v ? 1 : 0;
