@@ -1,6 +1,6 @@
 package facegen.demo;
 
-import org.knowm.xchart.BitmapEncoder;
+import facegen.train.ChartImages;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.Styler;
@@ -10,6 +10,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.stream.IntStream;
 
 /** Writes what the demo shows: planar RGB tensors and kernels as PNG (ImageIO), curves as PNG (XChart). */
@@ -51,8 +52,10 @@ final class Pictures {
         double[] x = IntStream.range(0, values.length).asDoubleStream().toArray();
         double[] y = java.util.Arrays.stream(values).map(v -> Math.max(v, 1e-30)).toArray();
         chart.addSeries(yLabel, x, y);
-        Files.createDirectories(file.getParent());
-        BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+        Optional<BufferedImage> image = ChartImages.render(chart, file);
+        if (image.isPresent()) {
+            write(image.get(), file);
+        }
     }
 
     private static int rgb(double r, double g, double b) {

@@ -1,7 +1,6 @@
 package facegen.train;
 
 import facegen.nn.io.AtomicFile;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -37,7 +36,10 @@ final class TrainingPlots {
             XYSeries s = chart.addSeries(e.getKey(), kimg, finiteOrZero(y));
             s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
         }
-        java.awt.image.BufferedImage image = BitmapEncoder.getBufferedImage(chart);
+        java.awt.image.BufferedImage image = ChartImages.render(chart, file).orElse(null);
+        if (image == null) {
+            return;
+        }
         AtomicFile.write(file, out -> {
             if (!javax.imageio.ImageIO.write(image, "png", out)) {
                 throw new IOException("no PNG writer available");
