@@ -21,10 +21,11 @@ import java.util.Objects;
  * @param firstOrder  what is done with the VJP of f
  * @param secondOrder what is done with the gradient of the gradient
  * @param eps         step of the central differences
+ * @param coordinates coordinates per variable that central differences move (at most; a sample of them)
  */
 public record AuditCase(String name, Class<? extends Op> primitive, List<AuditInput> inputs, TensorFunction f,
                         TorchEquivalent torch, String torchNote, Derivative firstOrder, Derivative secondOrder,
-                        double eps) {
+                        double eps, int coordinates) {
 
     /** Central-difference step unless a case needs another: small enough for h^2 truncation, large for rounding. */
     public static final double DEFAULT_EPS = 1e-6;
@@ -45,6 +46,9 @@ public record AuditCase(String name, Class<? extends Op> primitive, List<AuditIn
         }
         if (!(eps > 0)) {
             throw new IllegalArgumentException(name + ": eps must be positive, got " + eps);
+        }
+        if (coordinates < 1) {
+            throw new IllegalArgumentException(name + ": at least one coordinate to difference, got " + coordinates);
         }
     }
 
@@ -79,6 +83,7 @@ public record AuditCase(String name, Class<? extends Op> primitive, List<AuditIn
         private Derivative firstOrder = Derivative.CHECKED;
         private Derivative secondOrder = Derivative.CHECKED;
         private double eps = DEFAULT_EPS;
+        private int coordinates = GradCheck.MAX_COORDINATES;
 
         private Builder(String name, Class<? extends Op> primitive, TensorFunction f) {
             this.name = name;
@@ -135,9 +140,18 @@ public record AuditCase(String name, Class<? extends Op> primitive, List<AuditIn
             return this;
         }
 
+        /**
+         * Differences at most {@code n} coordinates per variable instead of {@link GradCheck#MAX_COORDINATES}: for
+         * whole networks, whose every evaluation on the float64 reference backend takes seconds.
+         */
+        public Builder coordinates(int n) {
+            coordinates = n;
+            return this;
+        }
+
         /** The case. */
         public AuditCase build() {
-            return new AuditCase(name, primitive, inputs, f, torch, torchNote, firstOrder, secondOrder, eps);
+            return new AuditCase(name, primitive, inputs, f, torch, torchNote, firstOrder, secondOrder, eps, coordinates);
         }
     }
 }

@@ -73,20 +73,22 @@ public final class CaseAudit {
             }
             if (vjp != null && c.firstOrder() == Derivative.CHECKED) {
                 List<double[]> analytic = vjp;
-                fd = measure("fd", () -> gradCheck.firstOrderError(c.f(), in, r, analytic, c.eps()), problems);
+                fd = measure("fd", () -> gradCheck.firstOrderError(c.f(), in, r, analytic, c.eps(), c.coordinates()), problems);
             } else if (c.firstOrder() == Derivative.NOT_DIFFERENTIABLE) {
                 remarks.add("fd n/a: not smooth at these inputs (ties, domain edge); torch checks the convention");
             }
             if (c.secondOrder() == Derivative.NOT_DIFFERENTIABLE) {
                 remarks.add("fd2 n/a: not smooth at these inputs");
+            } else if (c.secondOrder() == Derivative.NOT_NEEDED) {
+                remarks.add("fd2 n/a: no training objective takes this second derivative");
             }
         }
 
         OptionalDouble fd2 = OptionalDouble.empty();
         if (differentiable && c.secondOrder() == Derivative.CHECKED) {
-            fd2 = measure("fd2", () -> gradCheck.secondOrderError(c.f(), in, r, c.eps()), problems);
+            fd2 = measure("fd2", () -> gradCheck.secondOrderError(c.f(), in, r, c.eps(), c.coordinates()), problems);
         } else if (differentiable && c.secondOrder() == Derivative.ENGINE_GAP && c.firstOrder() != Derivative.ENGINE_GAP) {
-            expectGap("second order", () -> gradCheck.secondOrderError(c.f(), in, r, c.eps()), problems, remarks);
+            expectGap("second order", () -> gradCheck.secondOrderError(c.f(), in, r, c.eps(), c.coordinates()), problems, remarks);
         }
 
         OptionalDouble torchForward = OptionalDouble.empty();

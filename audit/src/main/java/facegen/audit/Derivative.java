@@ -13,5 +13,10 @@ public enum Derivative {
      * The engine deliberately throws UnsupportedOperationException from DerivativeRules for this derivative.
      * The audit checks that it still does (a silently returned value would fail the row) and shows n/a.
      */
-    ENGINE_GAP
+    ENGINE_GAP,
+    /**
+     * Not compared because no training objective takes this derivative (the face losses' second derivative: they
+     * backpropagate to the image once); the row shows n/a and says so.
+     */
+    NOT_NEEDED
 }

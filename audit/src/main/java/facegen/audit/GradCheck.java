@@ -25,7 +25,7 @@ import java.util.SplittableRandom;
  * that the rule is differentiable in its upstream gradient, which R1 needs.
  *
  * <p>Only inputs flagged differentiable are variables; at most {@link #MAX_COORDINATES} coordinates per
- * variable are differenced. Errors are {@link ScaledError}s over all variables together. Inputs should already
+ * variable are differenced (fewer where a case asks). Errors are {@link ScaledError}s over all variables together. Inputs should already
  * be rounded to the backend under test ({@link AuditInput#roundedTo}) so both sides see the same point.
  */
 public final class GradCheck {
@@ -90,13 +90,13 @@ public final class GradCheck {
      * differences of L = sum(f(x) * r) in float64 on the reference backend, step {@code eps}.
      */
     public double firstOrderError(TensorFunction f, List<AuditInput> inputs, double[] r, List<double[]> analytic,
-                                  double eps) {
+                                  double eps, int coordinates) {
         CentralDifference.VectorFunction y = point -> {
             try (GradMode _ = GradMode.disabled(); TensorScope _ = TensorScope.open()) {
                 return f.apply(tensors(inputs, point, reference, false)).toArray();
             }
         };
-        return compare(y, r, variableValues(inputs), analytic, eps);
+        return compare(y, r, variableValues(inputs), analytic, eps, coordinates);
     }
 
     /**
@@ -104,7 +104,7 @@ public final class GradCheck {
      * through {@code createGraph} on the backend under test, against central differences of S on the reference
      * backend. Throws what the engine throws where it does not define a second derivative.
      */
-    public double secondOrderError(TensorFunction f, List<AuditInput> inputs, double[] r, double eps) {
+    public double secondOrderError(TensorFunction f, List<AuditInput> inputs, double[] r, double eps, int coordinates) {
         List<double[]> v = new ArrayList<>();
         for (double[] x : variableValues(inputs)) {
             v.add(representable(normal(SEED_V + v.size(), x.length)));
@@ -121,7 +121,7 @@ public final class GradCheck {
         };
         List<double[]> point = new ArrayList<>(variableValues(inputs));
         point.add(r);
-        return compare(gradient, concat(v), point, analytic, eps);
+        return compare(gradient, concat(v), point, analytic, eps, coordinates);
     }
 
     private List<double[]> secondOrderAnalytic(TensorFunction f, List<AuditInput> inputs, double[] r, List<double[]> v) {
@@ -150,11 +150,11 @@ public final class GradCheck {
 
     /** ScaledError of the analytic gradient of &lt;F, w&gt; against central differences, at sampled coordinates. */
     private static double compare(CentralDifference.VectorFunction fn, double[] w, List<double[]> point,
-                                  List<double[]> analytic, double eps) {
+                                  List<double[]> analytic, double eps, int coordinates) {
         List<CoordinateSample> sample = new ArrayList<>();
         List<double[]> picked = new ArrayList<>();
         for (int k = 0; k < point.size(); k++) {
-            CoordinateSample s = CoordinateSample.of(point.get(k).length, MAX_COORDINATES, SEED_SAMPLE + k);
+            CoordinateSample s = CoordinateSample.of(point.get(k).length, coordinates, SEED_SAMPLE + k);
             sample.add(s);
             picked.add(s.pick(analytic.get(k)));
         }

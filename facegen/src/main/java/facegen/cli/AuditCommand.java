@@ -5,6 +5,7 @@ import facegen.audit.AuditReport;
 import facegen.audit.AuditCase;
 import facegen.audit.AuditRow;
 import facegen.audit.TorchOracle;
+import facegen.audit.layers.facenets.FaceNetCases;
 import facegen.audit.layers.render.RenderCases;
 import facegen.audit.layers.NnLayerCases;
 import facegen.engine.backend.Backend;
@@ -48,6 +49,7 @@ final class AuditCommand implements Callable<Integer> {
             System.err.println("layers (composed from primitives):");
             List<AuditCase> layerCases = new ArrayList<>(NnLayerCases.cases());
             layerCases.addAll(RenderCases.cases());
+            layerCases.addAll(FaceNetCases.cases());
             layers = Audit.run(layerCases, underTest, reference, System.err);
         }
         Path primitivesFile = AuditReport.writePrimitives(out, primitives);
