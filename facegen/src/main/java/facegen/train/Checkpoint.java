@@ -6,9 +6,9 @@ import facegen.engine.tensor.Shape;
 import facegen.nn.Parameter;
 import facegen.nn.io.Safetensors;
 import facegen.nn.io.StateDict;
-import facegen.nn.io.StoredTensor;
-import facegen.nn.io.TensorFile;
-import facegen.nn.io.WeightFileException;
+import facegen.engine.io.StoredTensor;
+import facegen.engine.io.TensorFile;
+import facegen.engine.io.WeightFileException;
 import facegen.nn.optim.Adam;
 import facegen.nn.stylegan.Generator;
 

@@ -1,8 +1,8 @@
 package facegen.train;
 
 import facegen.nn.io.Safetensors;
-import facegen.nn.io.StoredTensor;
-import facegen.nn.io.TensorFile;
+import facegen.engine.io.StoredTensor;
+import facegen.engine.io.TensorFile;
 import facegen.nn.stylegan.StyleGAN2LossConfig;
 
 import java.io.IOException;

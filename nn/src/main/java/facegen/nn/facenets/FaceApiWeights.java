@@ -2,8 +2,8 @@ package facegen.nn.facenets;
 
 import facegen.engine.backend.Backend;
 import facegen.engine.tensor.Tensor;
-import facegen.nn.io.StoredTensor;
-import facegen.nn.io.TensorFile;
+import facegen.engine.io.StoredTensor;
+import facegen.engine.io.TensorFile;
 import facegen.nn.tfjs.TfjsWeights;
 
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package facegen.nn.io;
 
+import facegen.engine.io.WeightFileException;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -1,5 +1,6 @@
 package facegen.nn.io;
 
+import facegen.engine.io.StoredTensor;
 import facegen.engine.backend.Backend;
 import facegen.engine.tensor.GradMode;
 import facegen.nn.Module;

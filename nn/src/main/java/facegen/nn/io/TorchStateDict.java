@@ -1,5 +1,10 @@
 package facegen.nn.io;
 
+import facegen.engine.io.ElementType;
+import facegen.engine.io.StoredTensor;
+import facegen.engine.io.TensorFile;
+import facegen.engine.io.WeightFileException;
+import facegen.engine.io.ZipArchive;
 import facegen.engine.tensor.Shape;
 
 import java.io.IOException;

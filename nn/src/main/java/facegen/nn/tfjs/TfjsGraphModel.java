@@ -4,9 +4,9 @@ import facegen.engine.backend.Backend;
 import facegen.engine.ops.ConvGeometry;
 import facegen.engine.tensor.Tensor;
 import facegen.nn.io.Json;
-import facegen.nn.io.StoredTensor;
-import facegen.nn.io.TensorFile;
-import facegen.nn.io.WeightFileException;
+import facegen.engine.io.StoredTensor;
+import facegen.engine.io.TensorFile;
+import facegen.engine.io.WeightFileException;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

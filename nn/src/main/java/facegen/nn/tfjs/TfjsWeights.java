@@ -1,11 +1,11 @@
 package facegen.nn.tfjs;
 
 import facegen.engine.tensor.Shape;
-import facegen.nn.io.ElementType;
+import facegen.engine.io.ElementType;
 import facegen.nn.io.Json;
-import facegen.nn.io.StoredTensor;
-import facegen.nn.io.TensorFile;
-import facegen.nn.io.WeightFileException;
+import facegen.engine.io.StoredTensor;
+import facegen.engine.io.TensorFile;
+import facegen.engine.io.WeightFileException;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,5 +1,8 @@
 package facegen.nn.io;
 
+import facegen.engine.io.Npy;
+import facegen.engine.io.Npz;
+import facegen.engine.io.WeightFileException;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
 import java.io.ByteArrayOutputStream;

@@ -1,5 +1,11 @@
 package facegen.nn.io;
 
+import facegen.engine.io.ElementType;
+import facegen.engine.io.Npy;
+import facegen.engine.io.Npz;
+import facegen.engine.io.StoredTensor;
+import facegen.engine.io.TensorFile;
+import facegen.engine.io.WeightFileException;
 import facegen.engine.tensor.Shape;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,9 @@
 package facegen.nn.io;
 
+import facegen.engine.io.ElementType;
+import facegen.engine.io.StoredTensor;
+import facegen.engine.io.TensorFile;
+import facegen.engine.io.WeightFileException;
 import facegen.engine.tensor.Shape;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,5 +1,6 @@
 package facegen.nn.io;
 
+import facegen.engine.io.ElementType;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;

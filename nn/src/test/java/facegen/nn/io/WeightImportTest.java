@@ -1,5 +1,7 @@
 package facegen.nn.io;
 
+import facegen.engine.io.StoredTensor;
+import facegen.engine.io.TensorFile;
 import facegen.engine.backend.Backend;
 import facegen.engine.backend.Backends;
 import facegen.engine.tensor.GradMode;

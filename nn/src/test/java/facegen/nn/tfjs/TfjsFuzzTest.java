@@ -1,7 +1,7 @@
 package facegen.nn.tfjs;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import facegen.nn.io.WeightFileException;
+import facegen.engine.io.WeightFileException;
 
 import java.util.Arrays;
 

@@ -3,7 +3,7 @@ package facegen.nn.tfjs;
 import facegen.engine.backend.Backend;
 import facegen.engine.backend.Backends;
 import facegen.engine.tensor.Tensor;
-import facegen.nn.io.WeightFileException;
+import facegen.engine.io.WeightFileException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

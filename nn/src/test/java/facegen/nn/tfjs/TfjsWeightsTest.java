@@ -1,9 +1,9 @@
 package facegen.nn.tfjs;
 
-import facegen.nn.io.ElementType;
-import facegen.nn.io.StoredTensor;
-import facegen.nn.io.TensorFile;
-import facegen.nn.io.WeightFileException;
+import facegen.engine.io.ElementType;
+import facegen.engine.io.StoredTensor;
+import facegen.engine.io.TensorFile;
+import facegen.engine.io.WeightFileException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

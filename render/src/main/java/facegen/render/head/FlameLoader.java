@@ -1,6 +1,8 @@
 package facegen.render.head;
 
-import facegen.render.io.Npz;
+import facegen.engine.io.Npz;
+import facegen.engine.io.StoredTensor;
+import facegen.engine.io.WeightFileException;
 import facegen.render.mesh.Triangles;
 
 import java.io.IOException;
@@ -68,18 +70,23 @@ public final class FlameLoader {
      * @throws IOException when the file cannot be read or an array is missing or malformed (the message names it)
      */
     public static MorphableHead load(Path file, Config config) throws IOException {
-        Map<String, Npz.Array> a = Npz.read(file);
+        Map<String, StoredTensor> a;
+        try {
+            a = Npz.read(file).tensors();
+        } catch (WeightFileException e) {
+            throw new IOException("cannot read the FLAME arrays: " + e.getMessage(), e);
+        }
         String src = file.getFileName().toString();
-        Npz.Array template = require(a, "v_template", src, -1, 3);
-        int v = template.shape()[0];
-        Npz.Array faces = require(a, "f", src, -1, 3);
-        Npz.Array shapedirs = require(a, "shapedirs", src, v, 3, -1);
-        int k = shapedirs.shape()[2];
-        Npz.Array kintree = require(a, "kintree_table", src, 2, -1);
-        int j = kintree.shape()[1];
-        Npz.Array posedirs = require(a, "posedirs", src, v, 3, 9 * (j - 1));
-        Npz.Array regressor = require(a, "J_regressor", src, j, v);
-        Npz.Array weights = require(a, "weights", src, v, j);
+        StoredTensor template = require(a, "v_template", src, -1, 3);
+        int v = template.shape().dim(0);
+        StoredTensor faces = require(a, "f", src, -1, 3);
+        StoredTensor shapedirs = require(a, "shapedirs", src, v, 3, -1);
+        int k = shapedirs.shape().dim(2);
+        StoredTensor kintree = require(a, "kintree_table", src, 2, -1);
+        int j = kintree.shape().dim(1);
+        StoredTensor posedirs = require(a, "posedirs", src, v, 3, 9 * (j - 1));
+        StoredTensor regressor = require(a, "J_regressor", src, j, v);
+        StoredTensor weights = require(a, "weights", src, v, j);
         if (j < 3) {
             throw new IOException(src + ": kintree_table has " + j + " joints; FLAME needs at least root, neck and jaw");
         }
@@ -104,8 +111,8 @@ public final class FlameLoader {
         int[] outTri;
         double[] uvs;
         if (a.containsKey("vt") && a.containsKey("ft")) {
-            Npz.Array vt = require(a, "vt", src, -1, 2);
-            int[] ft = integers(require(a, "ft", src, faces.shape()[0], 3), "ft", src, vt.shape()[0]);
+            StoredTensor vt = require(a, "vt", src, -1, 2);
+            int[] ft = integers(require(a, "ft", src, faces.shape().dim(0), 3), "ft", src, vt.shape().dim(0));
             Map<Long, Integer> pairs = new HashMap<>();
             List<Integer> src0 = new ArrayList<>();
             List<Integer> srcUv = new ArrayList<>();
@@ -172,8 +179,8 @@ public final class FlameLoader {
         int[] lmk = new int[68 * 3];
         double[] lmkW = new double[68 * 3];
         if (a.containsKey("lmk_faces_idx") && a.containsKey("lmk_bary_coords")) {
-            int[] lf = integers(require(a, "lmk_faces_idx", src, 68), "lmk_faces_idx", src, faces.shape()[0]);
-            Npz.Array bary = require(a, "lmk_bary_coords", src, 68, 3);
+            int[] lf = integers(require(a, "lmk_faces_idx", src, 68), "lmk_faces_idx", src, faces.shape().dim(0));
+            StoredTensor bary = require(a, "lmk_bary_coords", src, 68, 3);
             for (int l = 0; l < 68; l++) {
                 for (int c = 0; c < 3; c++) {
                     lmk[3 * l + c] = outTri[3 * lf[l] + c];
@@ -196,23 +203,28 @@ public final class FlameLoader {
         }
     }
 
+    /** Extents as NumPy prints a shape, -1 as *: (6, 4), (68,). */
+    private static String tuple(int[] dims) {
+        StringBuilder t = new StringBuilder("(");
+        for (int i = 0; i < dims.length; i++) {
+            t.append(i > 0 ? ", " : "").append(dims[i] < 0 ? "*" : String.valueOf(dims[i]));
+        }
+        return t.append(dims.length == 1 ? ",)" : ")").toString();
+    }
+
     /** The array {@code name} with the given extents (-1 = any), or an IOException naming what is wrong. */
-    private static Npz.Array require(Map<String, Npz.Array> a, String name, String src, int... dims) throws IOException {
-        Npz.Array x = a.get(name);
+    private static StoredTensor require(Map<String, StoredTensor> a, String name, String src, int... dims) throws IOException {
+        StoredTensor x = a.get(name);
         if (x == null) {
             throw new IOException(src + ": missing array '" + name + "' (has " + a.keySet() + ")");
         }
-        boolean ok = x.rank() == dims.length;
+        boolean ok = x.shape().rank() == dims.length;
         for (int i = 0; ok && i < dims.length; i++) {
-            ok = dims[i] < 0 || x.shape()[i] == dims[i];
+            ok = dims[i] < 0 || x.shape().dim(i) == dims[i];
         }
         if (!ok) {
-            StringBuilder want = new StringBuilder("(");
-            for (int i = 0; i < dims.length; i++) {
-                want.append(i > 0 ? ", " : "").append(dims[i] < 0 ? "*" : String.valueOf(dims[i]));
-            }
-            throw new IOException(src + ": array '" + name + "' has shape " + x.shapeText() + ", expected " + want
-                    + (dims.length == 1 ? ",)" : ")"));
+            throw new IOException(src + ": array '" + name + "' has shape " + tuple(x.shape().dims()) + ", expected "
+                    + tuple(dims));
         }
         for (int i = 0; i < x.values().length; i++) {
             if (!Double.isFinite(x.values()[i])) {
@@ -222,7 +234,7 @@ public final class FlameLoader {
         return x;
     }
 
-    private static int[] integers(Npz.Array x, String name, String src, int bound) throws IOException {
+    private static int[] integers(StoredTensor x, String name, String src, int bound) throws IOException {
         int[] out = new int[x.values().length];
         for (int i = 0; i < out.length; i++) {
             double d = x.values()[i];

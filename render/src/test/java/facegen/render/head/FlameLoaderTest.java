@@ -3,7 +3,11 @@ package facegen.render.head;
 import facegen.engine.backend.Backend;
 import facegen.engine.backend.Backends;
 import facegen.engine.tensor.Tensor;
-import facegen.render.io.Npz;
+import facegen.engine.io.ElementType;
+import facegen.engine.io.Npy;
+import facegen.engine.io.Npz;
+import facegen.engine.io.StoredTensor;
+import facegen.engine.tensor.Shape;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,33 +43,33 @@ class FlameLoaderTest {
         reference.close();
     }
 
-    private static Map<String, Npz.Array> flameLike() {
+    private static Map<String, StoredTensor> flameLike() {
         SplittableRandom random = new SplittableRandom(42);
-        Map<String, Npz.Array> a = new LinkedHashMap<>();
-        a.put("v_template", new Npz.Array(new int[] {V, 3}, new double[] {0, 0, 0, 1, 0, 0, 0, 1, 0, 1, 1, 0, 0, -1, 0.2, 1, -1, 0.2}));
-        a.put("f", new Npz.Array(new int[] {4, 3}, new double[] {0, 1, 2, 1, 3, 2, 0, 4, 1, 1, 4, 5}));
+        Map<String, StoredTensor> a = new LinkedHashMap<>();
+        a.put("v_template", array(new int[] {V, 3}, new double[] {0, 0, 0, 1, 0, 0, 0, 1, 0, 1, 1, 0, 0, -1, 0.2, 1, -1, 0.2}));
+        a.put("f", array(new int[] {4, 3}, new double[] {0, 1, 2, 1, 3, 2, 0, 4, 1, 1, 4, 5}));
         double[] shapedirs = new double[V * 3 * 400];
         for (int i = 0; i < shapedirs.length; i++) {
             shapedirs[i] = 0.01 * random.nextGaussian();
         }
-        a.put("shapedirs", new Npz.Array(new int[] {V, 3, 400}, shapedirs));
+        a.put("shapedirs", array(new int[] {V, 3, 400}, shapedirs));
         double[] posedirs = new double[V * 3 * 36];
         for (int i = 0; i < posedirs.length; i++) {
             posedirs[i] = 0.01 * random.nextGaussian();
         }
-        a.put("posedirs", new Npz.Array(new int[] {V, 3, 36}, posedirs));
+        a.put("posedirs", array(new int[] {V, 3, 36}, posedirs));
         double[] regressor = new double[J * V];
         for (int j = 0; j < J; j++) {
             regressor[j * V + j] = 0.5;
             regressor[j * V + (j + 1) % V] = 0.5;
         }
-        a.put("J_regressor", new Npz.Array(new int[] {J, V}, regressor));
+        a.put("J_regressor", array(new int[] {J, V}, regressor));
         double[] weights = new double[V * J];
         for (int i = 0; i < V; i++) {
             weights[i * J + (i < 4 ? 1 : 2)] = 1;                              // upper part on the neck, lower on the jaw
         }
-        a.put("weights", new Npz.Array(new int[] {V, J}, weights));
-        a.put("kintree_table", new Npz.Array(new int[] {2, J}, new double[] {4294967295.0, 0, 1, 1, 1, 0, 1, 2, 3, 4}));
+        a.put("weights", array(new int[] {V, J}, weights));
+        a.put("kintree_table", array(new int[] {2, J}, new double[] {4294967295.0, 0, 1, 1, 1, 0, 1, 2, 3, 4}));
         double[] faces = new double[68];
         double[] bary = new double[68 * 3];
         for (int l = 0; l < 68; l++) {
@@ -74,12 +78,17 @@ class FlameLoaderTest {
             bary[3 * l + 1] = 0.3;
             bary[3 * l + 2] = 0.5;
         }
-        a.put("lmk_faces_idx", new Npz.Array(new int[] {68}, faces));
-        a.put("lmk_bary_coords", new Npz.Array(new int[] {68, 3}, bary));
+        a.put("lmk_faces_idx", array(new int[] {68}, faces));
+        a.put("lmk_bary_coords", array(new int[] {68, 3}, bary));
         return a;
     }
 
-    private Path write(Map<String, Npz.Array> arrays) throws IOException {
+    /** A float64 array as np.savez writes it. */
+    private static StoredTensor array(int[] shape, double[] values) {
+        return new StoredTensor(ElementType.F64, new Shape(shape), values);
+    }
+
+    private Path write(Map<String, StoredTensor> arrays) throws IOException {
         Path file = dir.resolve("flame.npz");
         Npz.write(file, arrays);
         return file;
@@ -91,7 +100,7 @@ class FlameLoaderTest {
 
     @Test
     void loadsTheBlendshapeColumnsDecaUses() throws IOException {
-        Map<String, Npz.Array> a = flameLike();
+        Map<String, StoredTensor> a = flameLike();
         MorphableHead head = FlameLoader.load(write(a), config());
         assertThat(head.vertexCount()).isEqualTo(V);
         assertThat(head.jointCount()).isEqualTo(J);
@@ -112,7 +121,7 @@ class FlameLoaderTest {
 
     @Test
     void globalRotationIsRigidAboutTheRootJointAndJawPoseAppliesCorrectives() throws IOException {
-        Map<String, Npz.Array> a = flameLike();
+        Map<String, StoredTensor> a = flameLike();
         MorphableHead head = FlameLoader.load(write(a), config());
         double[] t = a.get("v_template").values();
         double angle = 0.4;
@@ -146,10 +155,10 @@ class FlameLoaderTest {
 
     @Test
     void uvSeamsSplitVerticesAndLandmarksFollowTheirFaces() throws IOException {
-        Map<String, Npz.Array> a = flameLike();
+        Map<String, StoredTensor> a = flameLike();
         // vertex 1 gets a second UV in face 3: a seam
-        a.put("vt", new Npz.Array(new int[] {7, 2}, new double[] {0, 0, 1, 0, 0, 1, 1, 1, 0, 0.5, 1, 0.5, 0.9, 0.1}));
-        a.put("ft", new Npz.Array(new int[] {4, 3}, new double[] {0, 1, 2, 1, 3, 2, 0, 4, 1, 6, 4, 5}));
+        a.put("vt", array(new int[] {7, 2}, new double[] {0, 0, 1, 0, 0, 1, 1, 1, 0, 0.5, 1, 0.5, 0.9, 0.1}));
+        a.put("ft", array(new int[] {4, 3}, new double[] {0, 1, 2, 1, 3, 2, 0, 4, 1, 6, 4, 5}));
         MorphableHead head = FlameLoader.load(write(a), config());
         assertThat(head.vertexCount()).isEqualTo(V + 1);
         double[] uv = head.uvs();
@@ -163,26 +172,26 @@ class FlameLoaderTest {
 
     @Test
     void missingAndMisshapenArraysAreNamed() throws IOException {
-        Map<String, Npz.Array> a = flameLike();
+        Map<String, StoredTensor> a = flameLike();
         a.remove("posedirs");
         assertThatThrownBy(() -> FlameLoader.load(write(a), config())).isInstanceOf(IOException.class)
                 .hasMessageContaining("missing array 'posedirs'");
-        Map<String, Npz.Array> b = flameLike();
-        b.put("weights", new Npz.Array(new int[] {V, 4}, new double[V * 4]));
+        Map<String, StoredTensor> b = flameLike();
+        b.put("weights", array(new int[] {V, 4}, new double[V * 4]));
         assertThatThrownBy(() -> FlameLoader.load(write(b), config())).hasMessageContaining("'weights' has shape (6, 4), expected (6, 5)");
-        Map<String, Npz.Array> c = flameLike();
+        Map<String, StoredTensor> c = flameLike();
         c.get("v_template").values()[4] = Double.NaN;
         assertThatThrownBy(() -> FlameLoader.load(write(c), config())).hasMessageContaining("'v_template' has a non-finite value");
-        Map<String, Npz.Array> d = flameLike();
+        Map<String, StoredTensor> d = flameLike();
         d.get("f").values()[5] = 17;
         assertThatThrownBy(() -> FlameLoader.load(write(d), config())).hasMessageContaining("'f' holds 17.0");
         assertThatThrownBy(() -> FlameLoader.load(write(flameLike()), new FlameLoader.Config(10, 200, 300, false)))
                 .hasMessageContaining("shapedirs has 400 columns");
-        Map<String, Npz.Array> e = flameLike();
+        Map<String, StoredTensor> e = flameLike();
         e.remove("lmk_faces_idx");
         assertThatThrownBy(() -> FlameLoader.load(write(e), config())).hasMessageContaining("landmark embedding");
-        Map<String, Npz.Array> g = flameLike();
-        g.put("vt", new Npz.Array(new int[] {1, 2}, new double[2]));
+        Map<String, StoredTensor> g = flameLike();
+        g.put("vt", array(new int[] {1, 2}, new double[2]));
         assertThatThrownBy(() -> FlameLoader.load(write(g), config())).hasMessageContaining("has vt but not ft");
     }
 
@@ -190,15 +199,15 @@ class FlameLoaderTest {
     void nonNpzFilesAndPickledArraysAreRefusedClearly() throws IOException {
         Path junk = dir.resolve("junk.npz");
         Files.writeString(junk, "this is not a zip");
-        assertThatThrownBy(() -> FlameLoader.load(junk, config())).isInstanceOf(IOException.class).hasMessageContaining("not a NumPy .npz");
+        assertThatThrownBy(() -> FlameLoader.load(junk, config())).isInstanceOf(IOException.class).hasMessageContaining("cannot read the FLAME arrays").hasMessageContaining("not a ZIP archive");
         // an object array (what np.savez writes for a scipy sparse J_regressor)
-        byte[] npy = Npz.npyBytes(new Npz.Array(new int[] {1}, new double[] {0}));
+        byte[] npy = Npy.encode(array(new int[] {1}, new double[] {0}));
         String header = new String(npy, 10, npy[8] & 0xff, java.nio.charset.StandardCharsets.ISO_8859_1).replace("'<f8'", "'|O' ");
         byte[] bytes = npy.clone();
         System.arraycopy(header.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), 0, bytes, 10, header.length());
-        assertThatThrownBy(() -> Npz.readNpy(new java.io.ByteArrayInputStream(bytes), "J_regressor.npy"))
+        assertThatThrownBy(() -> Npy.decode(bytes, "J_regressor.npy"))
                 .hasMessageContaining("Python objects").hasMessageContaining("toarray");
         byte[] truncated = java.util.Arrays.copyOf(npy, npy.length - 3);
-        assertThatThrownBy(() -> Npz.readNpy(new java.io.ByteArrayInputStream(truncated), "x.npy")).hasMessageContaining("truncated");
+        assertThatThrownBy(() -> Npy.decode(truncated, "x.npy")).hasMessageContaining("truncated");
     }
 }

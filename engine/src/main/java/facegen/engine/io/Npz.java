@@ -1,10 +1,12 @@
-package facegen.nn.io;
+package facegen.engine.io;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 
 /**
  * NumPy's {@code .npz} archives ({@code np.savez}, {@code np.savez_compressed}): a ZIP file of {@code .npy}
@@ -18,6 +20,17 @@ public final class Npz {
     /** Reads every array of {@code file}, by name (the entry name without {@code .npy}), in archive order. */
     public static TensorFile read(Path file) throws IOException {
         return decode(Files.readAllBytes(file), file.toString());
+    }
+
+    /** Writes {@code arrays} as an {@code .npz} ({@code np.savez}: a ZIP of stored {@code NAME.npy} entries). */
+    public static void write(Path file, Map<String, StoredTensor> arrays) throws IOException {
+        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(file))) {
+            for (Map.Entry<String, StoredTensor> e : arrays.entrySet()) {
+                zip.putNextEntry(new ZipEntry(e.getKey() + ".npy"));
+                zip.write(Npy.encode(e.getValue()));
+                zip.closeEntry();
+            }
+        }
     }
 
     /**

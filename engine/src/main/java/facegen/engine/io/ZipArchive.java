@@ -1,4 +1,4 @@
-package facegen.nn.io;
+package facegen.engine.io;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -16,7 +16,7 @@ import java.util.zip.Inflater;
  * NumPy's {@code .npz} and of PyTorch's {@code torch.save} files. Every offset and size is checked against the
  * buffer, so a truncated or corrupt archive fails with a message naming what is wrong.
  */
-final class ZipArchive {
+public final class ZipArchive {
     private static final int EOCD = 0x06054b50;
     private static final int ZIP64_LOCATOR = 0x07064b50;
     private static final int ZIP64_EOCD = 0x06064b50;
@@ -42,22 +42,22 @@ final class ZipArchive {
     }
 
     /** Opens the archive in {@code bytes}; {@code source} names it in messages. */
-    static ZipArchive open(byte[] bytes, String source) throws WeightFileException {
+    public static ZipArchive open(byte[] bytes, String source) throws WeightFileException {
         return new ZipArchive(bytes, source);
     }
 
     /** The entry names in central-directory order. */
-    Iterable<String> names() {
+    public Iterable<String> names() {
         return Collections.unmodifiableSet(entries.keySet());
     }
 
     /** True when an entry is called {@code name}. */
-    boolean contains(String name) {
+    public boolean contains(String name) {
         return entries.containsKey(name);
     }
 
     /** The uncompressed, CRC-checked contents of entry {@code name}. */
-    byte[] read(String name) throws WeightFileException {
+    public byte[] read(String name) throws WeightFileException {
         Entry e = entries.get(name);
         if (e == null) {
             throw new WeightFileException(source + ": no entry '" + name + "' in the archive");

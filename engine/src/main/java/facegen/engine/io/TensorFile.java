@@ -1,4 +1,4 @@
-package facegen.nn.io;
+package facegen.engine.io;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;

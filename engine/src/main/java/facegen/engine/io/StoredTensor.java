@@ -1,4 +1,4 @@
-package facegen.nn.io;
+package facegen.engine.io;
 
 import facegen.engine.backend.Backend;
 import facegen.engine.tensor.DType;

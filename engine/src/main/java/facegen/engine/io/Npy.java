@@ -1,4 +1,4 @@
-package facegen.nn.io;
+package facegen.engine.io;
 
 import facegen.engine.tensor.Shape;
 
@@ -86,6 +86,10 @@ public final class Npy {
         }
         if (descr.length() < 2) {
             throw new WeightFileException(source + ": unsupported dtype '" + descr + "'");
+        }
+        if (descr.equals("|O") || descr.startsWith("O")) {
+            throw new WeightFileException(source + ": dtype '" + descr + "' holds Python objects (a pickle), not numbers;"
+                    + " convert it to a dense numeric array first (e.g. sparse.toarray() or np.asarray(x, dtype=np.float64))");
         }
         char order = descr.charAt(0);
         ElementType type = ElementType.fromNumpy(descr.substring(1));
