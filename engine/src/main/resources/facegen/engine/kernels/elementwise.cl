@@ -8,17 +8,6 @@
  * which it lacks. meta = [rank, dims[rank] of y, strides[rank] of input 0, strides[rank] of input 1, ...].
  */
 
-/* sum_k i_k strides[k], where (i_0, ..., i_{r-1}) is the row-major position flat in dims (each file compiles alone,
-   so movement.cl and reduce.cl carry the same three lines). */
-DEVICE int strided_offset(int flat, int rank, GLOBAL const int* dims, GLOBAL const int* strides) {
-    int offset = 0;
-    for (int k = rank - 1; k >= 0; k--) {
-        offset += (flat % dims[k]) * strides[k];
-        flat /= dims[k];
-    }
-    return offset;
-}
-
 /* Math.max: NaN if either is NaN, max(-0, +0) = +0 (C's fmax may return either zero and drops NaN). */
 DEVICE float java_max(float a, float b) {
     if (a != a || b != b) return a + b;

@@ -13,6 +13,7 @@
  *   GROUP_ID(d) LOCAL_ID(d) GROUP_SIZE(d) NUM_GROUPS(d) GLOBAL_ID(d)    ids as int, d a literal 0, 1 or 2
  *   EXPF LOGF SQRTF POWF SINF COSF FMAXF FMINF FLOORF FABSF             float maths, correctly rounded or
  *                                                                       within a few ulp on both
+ *   strided_offset(flat, rank, dims, strides)                           see below
  */
 #if defined(FACEGEN_OPENCL)
 
@@ -39,7 +40,7 @@
 #elif defined(FACEGEN_CUDA)
 
 #define KERNEL extern "C" __global__
-#define DEVICE static __device__ __forceinline__
+#define DEVICE __device__ __forceinline__  /* not static: an unused helper draws no warning */
 #define GLOBAL
 #define SHARED __shared__
 #define BARRIER() __syncthreads()
@@ -64,3 +65,15 @@
 #endif
 
 #define GLOBAL_ID(d) (GROUP_ID(d) * GROUP_SIZE(d) + LOCAL_ID(d))
+
+/* The one helper several kernel families share (each source compiles alone, after this prelude): the offset
+   sum_k i_k strides[k] of the element at row-major position flat, (i_0, ..., i_{r-1}), of a tensor of extents
+   dims; a stride of 0 reads a broadcast axis. */
+DEVICE int strided_offset(int flat, int rank, GLOBAL const int* dims, GLOBAL const int* strides) {
+    int offset = 0;
+    for (int k = rank - 1; k >= 0; k--) {
+        offset += (flat % dims[k]) * strides[k];
+        flat /= dims[k];
+    }
+    return offset;
+}

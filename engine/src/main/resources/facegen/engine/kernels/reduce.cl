@@ -10,16 +10,6 @@
 
 #define REDUCE_GROUP 256
 
-/* sum_k i_k strides[k], where (i_0, ..., i_{r-1}) is the row-major position flat in dims (as in elementwise.cl). */
-DEVICE int strided_offset(int flat, int rank, GLOBAL const int* dims, GLOBAL const int* strides) {
-    int offset = 0;
-    for (int k = rank - 1; k >= 0; k--) {
-        offset += (flat % dims[k]) * strides[k];
-        flat /= dims[k];
-    }
-    return offset;
-}
-
 DEVICE float combine(int op, float acc, float v) {
     if (op == 0) return acc + v;
     if (acc != acc || v != v) return acc + v; /* Math.max propagates NaN */
