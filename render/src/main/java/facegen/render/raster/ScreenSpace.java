@@ -36,15 +36,6 @@ final class ScreenSpace {
      */
     static final double FLOAT32_EXACT_INDEX = 1 << 24;
 
-    /** An index tensor holding {@code stride * rows[i] + offset}. */
-    static Tensor index(Backend backend, int[] rows, int stride, int offset) {
-        double[] v = new double[rows.length];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = (double) stride * rows[i] + offset;
-        }
-        return indexTensor(backend, v);
-    }
-
     /**
      * An index tensor of the given values, refusing values a float32 backend cannot hold exactly.
      *
@@ -62,10 +53,13 @@ final class ScreenSpace {
         return Tensor.of(backend, v, v.length);
     }
 
-
     /** An index tensor of the given integers. */
     static Tensor index(Backend backend, int[] values) {
-        return index(backend, values, 1, 0);
+        double[] v = new double[values.length];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = values[i];
+        }
+        return indexTensor(backend, v);
     }
 
     /** A constant tensor of the given values and shape. */
