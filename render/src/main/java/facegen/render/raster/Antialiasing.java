@@ -6,6 +6,7 @@ import facegen.render.mesh.EdgeTopology;
 import facegen.render.mesh.Triangles;
 
 import java.util.Arrays;
+import java.util.stream.IntStream;
 
 /**
  * Stage 4 of 4: analytic antialiasing of silhouette edges, as nvdiffrast's {@code antialias} (Laine et al. 2020,
@@ -27,6 +28,8 @@ public final class Antialiasing {
 
     /** How many triangles the silhouette search may cross between two pixel centres. */
     static final int MAX_WALK = 8;
+    /** Row bands the pair search is split into (more than the cores, so uneven bands still share the work). */
+    static final int PAIR_BANDS = 16;
 
     private Antialiasing() {}
 
@@ -81,8 +84,12 @@ public final class Antialiasing {
         Tensor t = cross.div(den);
         // coverage moved into the target pixel, >= 0: sigma (t - 1/2) with sigma = +1 (target O) or -1 (target F)
         Tensor share = t.sub(0.5).mul(ScreenSpace.constant(backend, pairs.sigma, 1, m));
-        Tensor source = ScreenSpace.gatherPixels(color, pairs.source);          // [C, m]
-        Tensor target = ScreenSpace.gatherPixels(color, pairs.target);
+        // sources and targets in one gather (one scatter back in the backward pass): [C, 2m]
+        int[] pixels = Arrays.copyOf(pairs.source, 2 * m);
+        System.arraycopy(pairs.target, 0, pixels, m, m);
+        Tensor colours = ScreenSpace.gatherPixels(color, pixels);
+        Tensor source = colours.slice(1, 0, m);                                 // [C, m]
+        Tensor target = colours.slice(1, m, 2 * m);
         Tensor delta = share.mul(source.sub(target));
         return color.add(ScreenSpace.scatter(delta, pairs.target, batch, height, width));
     }
@@ -105,16 +112,28 @@ public final class Antialiasing {
         double[] offsetY = new double[64];
         double[] sigma = new double[64];
 
+        private final double[] cornerX = new double[3];   // scratch: screen corners of the triangle being walked
+        private final double[] cornerY = new double[3];
+
+        /**
+         * The pairs in row-major order of their first pixel (horizontal before vertical), found in bands of rows
+         * on the common pool and concatenated in band order, so the result does not depend on the thread count.
+         */
         static Pairs find(Raster r, EdgeTopology topology) {
-            Pairs pairs = new Pairs();
             int h = r.height();
             int w = r.width();
-            int[] ids = r.triangleIds();
-            float[] depth = r.depths();
-            for (int b = 0; b < r.batch(); b++) {
-                for (int y = 0; y < h; y++) {
+            int rows = r.batch() * h;
+            int bands = Math.min(rows, PAIR_BANDS);
+            Pairs[] found = new Pairs[bands];
+            IntStream.range(0, bands).parallel().forEach(band -> {
+                Pairs pairs = new Pairs();
+                int[] ids = r.triangleIds();
+                float[] depth = r.depths();
+                for (int row = band * rows / bands; row < (band + 1) * rows / bands; row++) {
+                    int b = row / h;
+                    int y = row % h;
                     for (int x = 0; x < w; x++) {
-                        int p = (b * h + y) * w + x;
+                        int p = row * w + x;
                         if (x + 1 < w && ids[p] != ids[p + 1]) {
                             pairs.consider(r, topology, b, p, p + 1, x, y, 1, 0, ids, depth);
                         }
@@ -123,9 +142,28 @@ public final class Antialiasing {
                         }
                     }
                 }
+                found[band] = pairs;
+            });
+            return concat(found);
+        }
+
+        private static Pairs concat(Pairs[] parts) {
+            Pairs all = new Pairs();
+            all.resize(Arrays.stream(parts).mapToInt(part -> part.count).sum());
+            for (Pairs part : parts) {
+                int at = all.count;
+                System.arraycopy(part.source, 0, all.source, at, part.count);
+                System.arraycopy(part.target, 0, all.target, at, part.count);
+                System.arraycopy(part.edgeStart, 0, all.edgeStart, at, part.count);
+                System.arraycopy(part.edgeEnd, 0, all.edgeEnd, at, part.count);
+                System.arraycopy(part.centreX, 0, all.centreX, at, part.count);
+                System.arraycopy(part.centreY, 0, all.centreY, at, part.count);
+                System.arraycopy(part.offsetX, 0, all.offsetX, at, part.count);
+                System.arraycopy(part.offsetY, 0, all.offsetY, at, part.count);
+                System.arraycopy(part.sigma, 0, all.sigma, at, part.count);
+                all.count += part.count;
             }
-            pairs.trim();
-            return pairs;
+            return all;
         }
 
         /** Examines the pair (p at (x, y), q = p + (dx, dy)); keeps it when a silhouette edge of the front triangle separates them. */
@@ -153,13 +191,15 @@ public final class Antialiasing {
             int exit = -1;
             double exitT = 0;
             for (int step = 0; step < MAX_WALK; step++) {
-                double[] sx = new double[3];
-                double[] sy = new double[3];
+                double[] sx = cornerX;
+                double[] sy = cornerY;
                 for (int k = 0; k < 3; k++) {
                     sx[k] = r.screenX(b, tri.corner(current, k));
                     sy[k] = r.screenY(b, tri.corner(current, k));
                 }
-                double orientation = Math.signum(Rasterizer.edge(sx[0], sy[0], sx[1], sy[1], sx[2], sy[2]));
+                // the sign of the screen-space area; the walk only enters drawn triangles, whose facing is that sign
+                // negated (screen y points down), as computed by the rasteriser from the same screen positions
+                double orientation = -r.facing(b, current);
                 exit = -1;
                 exitT = Double.POSITIVE_INFINITY;
                 for (int k = 0; k < 3; k++) {
@@ -216,10 +256,6 @@ public final class Antialiasing {
                 return;
             }
             resize(2 * source.length);
-        }
-
-        private void trim() {
-            resize(count);
         }
 
         private void resize(int n) {

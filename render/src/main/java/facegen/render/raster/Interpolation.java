@@ -50,8 +50,8 @@ public final class Interpolation {
         Backend backend = pos.backend();
         int tCount = tri.count();
 
-        // corners of the visible triangles, triangle-major with the corner last [m, 3] (so sums over the corners are
-        // one matmul with a column of ones); (rx, ry) = corner 0 on screen, the local origin
+        // corners of the visible triangles, corner-major [3, m] (so per-triangle constants broadcast as one
+        // contiguous row and the cyclic corner shifts move whole rows); (rx, ry) = corner 0 on screen, the local origin
         int[] corner = new int[3 * m];
         double[] rx = new double[m];
         double[] ry = new double[m];
@@ -60,29 +60,29 @@ public final class Interpolation {
             int b = g / tCount;
             int t = g % tCount;
             for (int k = 0; k < 3; k++) {
-                corner[3 * j + k] = b * v + tri.corner(t, k);
+                corner[k * m + j] = b * v + tri.corner(t, k);
             }
             rx[j] = rast.screenX(b, tri.corner(t, 0));
             ry[j] = rast.screenY(b, tri.corner(t, 0));
         }
-        ScreenSpace.Gathered s = ScreenSpace.gather(pos, corner, height, width, m, 3);
-        Tensor x = s.sx().sub(ScreenSpace.constant(backend, rx, m, 1));          // [m, 3] local screen x
-        Tensor y = s.sy().sub(ScreenSpace.constant(backend, ry, m, 1));
+        ScreenSpace.Gathered s = ScreenSpace.gather(pos, corner, height, width, 3, m);
+        Tensor x = s.sx().sub(ScreenSpace.constant(backend, rx, 1, m));          // [3, m] local screen x
+        Tensor y = s.sy().sub(ScreenSpace.constant(backend, ry, 1, m));
         Tensor next = ScreenSpace.index(backend, new int[] {1, 2, 0});
         Tensor last = ScreenSpace.index(backend, new int[] {2, 0, 1});
-        Tensor x1 = x.indexSelect(1, next);                                     // corner k+1
-        Tensor x2 = x.indexSelect(1, last);                                     // corner k+2
-        Tensor y1 = y.indexSelect(1, next);
-        Tensor y2 = y.indexSelect(1, last);
+        Tensor x1 = x.indexSelect(0, next);                                     // corner k+1
+        Tensor x2 = x.indexSelect(0, last);                                     // corner k+2
+        Tensor y1 = y.indexSelect(0, next);
+        Tensor y2 = y.indexSelect(0, last);
         // e_k(d) = c0_k + cx_k dx + cy_k dy for the edge opposite corner k, d = pixel centre - corner 0
         Tensor c0 = x1.mul(y2).sub(x2.mul(y1));
         Tensor cx = y1.sub(y2);
         Tensor cy = x2.sub(x1);
-        Tensor weighted = Tensor.concat(0, c0, cx, cy).reshape(3, 1, m, 3)      // [coef, 1, m, corner], divided by w_k
-                .mul(s.inverseW().reshape(1, 1, m, 3));
+        Tensor weighted = Tensor.concat(0, c0, cx, cy).reshape(3, 1, 3, m)      // [coef, 1, corner, m], divided by w_k
+                .mul(s.inverseW().reshape(1, 1, 3, m));
 
-        // plane coefficients of the numerator sum_k e_k a_k / w_k [3 coef, C, m] and of the denominator
-        // sum_k e_k / w_k [3 coef, m]
+        // plane coefficients [3 coef, C + 1, m]: rows 0..C-1 of the numerators sum_k e_k a_k / w_k, row C of the
+        // denominator sum_k e_k / w_k (a_k = 1), so one gather evaluates both at the pixels
         int[] attrIndex = new int[channels * 3 * m];
         for (int c = 0; c < channels; c++) {
             for (int i = 0; i < 3 * m; i++) {
@@ -91,13 +91,11 @@ public final class Interpolation {
                 attrIndex[c * 3 * m + i] = row * channels + c;
             }
         }
-        Tensor a = attr.reshape(-1).indexSelect(0, ScreenSpace.index(backend, attrIndex)).reshape(1, channels, m, 3);
-        Tensor ones = Tensor.ones(backend, 3, 1);
-        Tensor numeratorPlanes = weighted.mul(a).reshape(3 * channels * m, 3).matmul(ones).reshape(3 * channels, m);
-        Tensor denominatorPlanes = weighted.reshape(3 * m, 3).matmul(ones).reshape(3, m);
+        Tensor a = attr.reshape(-1).indexSelect(0, ScreenSpace.index(backend, attrIndex)).reshape(1, channels, 3, m);
+        Tensor planes = ScreenSpace.sumAxis(Tensor.concat(1, weighted.mul(a), weighted), 2);   // [3, C + 1, m]
 
-        // evaluate each pixel's planes at its centre, the sum over the three coefficients folded into the scatter
-        // to the image: numerator [B, C, H, W] and denominator [B, 1, H, W], then one division over the image
+        // each pixel's planes at its centre (coefficients 1, dx, dy), then the ratio; only covered pixels are
+        // evaluated and scattered, so the background stays 0
         double[] coords = new double[3 * n];
         for (int i = 0; i < n; i++) {
             coords[i] = 1;
@@ -106,12 +104,9 @@ public final class Interpolation {
         }
         Tensor pixelTriangle = ScreenSpace.index(backend, cov.pixelTriangle());
         Tensor at = ScreenSpace.constant(backend, coords, 3, 1, n);
-        Tensor numerator = numeratorPlanes.indexSelect(1, pixelTriangle).reshape(3, channels, n).mul(at);
-        Tensor denominator = denominatorPlanes.indexSelect(1, pixelTriangle).reshape(3, 1, n).mul(at);
-        Tensor numeratorImage = ScreenSpace.scatterSum(numerator, cov.pixels(), batch, height, width);
-        Tensor denominatorImage = ScreenSpace.scatterSum(denominator, cov.pixels(), batch, height, width)
-                .add(rast.background(backend));                                       // 1 on the background: 0 / 1 there
-        return numeratorImage.div(denominatorImage);
+        Tensor values = ScreenSpace.sumAxis(planes.indexSelect(2, pixelTriangle).mul(at), 0);   // [C + 1, n]
+        Tensor ratio = values.slice(0, 0, channels).div(values.slice(0, channels, channels + 1));
+        return ScreenSpace.scatter(ratio, cov.pixels(), batch, height, width);
     }
 
     private static void checkInputs(Tensor attr, Raster rast, Triangles tri, Tensor pos) {

@@ -150,6 +150,13 @@ public final class Rasterizer {
         double ax = sx[i0], ay = sy[i0];
         double bx = sx[ib], by = sy[ib];
         double cx = sx[ic], cy = sy[ic];
+        int xFrom = Math.max(0, (int) Math.ceil(Math.min(ax, Math.min(bx, cx)) - 0.5));
+        int xTo = Math.min(width - 1, (int) Math.floor(Math.max(ax, Math.max(bx, cx)) - 0.5));
+        int yFrom = Math.max(rowFrom, (int) Math.ceil(Math.min(ay, Math.min(by, cy)) - 0.5));
+        int yTo = Math.min(rowTo - 1, (int) Math.floor(Math.max(ay, Math.max(by, cy)) - 0.5));
+        if (xFrom > xTo || yFrom > yTo) {
+            return facing;                                                      // mostly: outside this band of rows
+        }
         double za = p[4 * i0 + 2] / w0;
         double zb = p[4 * ib + 2] / p[4 * ib + 3];
         double zc = p[4 * ic + 2] / p[4 * ic + 3];
@@ -157,13 +164,6 @@ public final class Rasterizer {
         double iwb = 1 / p[4 * ib + 3];
         double iwc = 1 / p[4 * ic + 3];
         double twiceArea = Math.abs(area);
-        int xFrom = Math.max(0, (int) Math.ceil(Math.min(ax, Math.min(bx, cx)) - 0.5));
-        int xTo = Math.min(width - 1, (int) Math.floor(Math.max(ax, Math.max(bx, cx)) - 0.5));
-        int yFrom = Math.max(rowFrom, (int) Math.ceil(Math.min(ay, Math.min(by, cy)) - 0.5));
-        int yTo = Math.min(rowTo - 1, (int) Math.floor(Math.max(ay, Math.max(by, cy)) - 0.5));
-        if (xFrom > xTo || yFrom > yTo) {
-            return facing;
-        }
         boolean tieA = includesTies(bx, by, cx, cy);                            // edge opposite position a
         boolean tieB = includesTies(cx, cy, ax, ay);
         boolean tieC = includesTies(ax, ay, bx, by);

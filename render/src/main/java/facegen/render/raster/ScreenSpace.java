@@ -19,11 +19,11 @@ final class ScreenSpace {
      * screen space; every result is shaped {@code dims}.
      */
     static Gathered gather(Tensor pos, int[] vertex, int height, int width, int... dims) {
-        Backend backend = pos.backend();
-        Tensor flat = pos.reshape(-1);
-        Tensor x = flat.indexSelect(0, index(backend, vertex, 4, 0)).reshape(dims);
-        Tensor y = flat.indexSelect(0, index(backend, vertex, 4, 1)).reshape(dims);
-        Tensor w = flat.indexSelect(0, index(backend, vertex, 4, 3)).reshape(dims);
+        // coordinates as rows [4, B*V]: one gather (and one scatter in the backward pass) serves x, y and w
+        Tensor xyzw = pos.reshape(-1, 4).transpose(0, 1).indexSelect(1, index(pos.backend(), vertex));
+        Tensor x = xyzw.slice(0, 0, 1).reshape(dims);
+        Tensor y = xyzw.slice(0, 1, 2).reshape(dims);
+        Tensor w = xyzw.slice(0, 3, 4).reshape(dims);
         Tensor inverseW = w.reciprocal();
         Tensor sx = x.mul(inverseW).add(1).mul(width / 2.0);
         Tensor sy = y.mul(inverseW).neg().add(1).mul(height / 2.0);
@@ -35,15 +35,6 @@ final class ScreenSpace {
      * type, and beyond this a gather or scatter would silently use a rounded (wrong) index.
      */
     static final double FLOAT32_EXACT_INDEX = 1 << 24;
-
-    /** An index tensor holding {@code stride * rows[i] + offset}. */
-    static Tensor index(Backend backend, int[] rows, int stride, int offset) {
-        double[] v = new double[rows.length];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = (double) stride * rows[i] + offset;
-        }
-        return indexTensor(backend, v);
-    }
 
     /**
      * An index tensor of the given values, refusing values a float32 backend cannot hold exactly.
@@ -62,21 +53,13 @@ final class ScreenSpace {
         return Tensor.of(backend, v, v.length);
     }
 
-    /**
-     * Flat indices of channel {@code channel} at pixels {@code pixels[n]} (b*H*W + y*W + x) of an image
-     * [B, channels, H, W] viewed as one row.
-     */
-    static Tensor channelIndex(Backend backend, int[] pixels, int channels, int channel, int hw) {
-        double[] v = new double[pixels.length];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = (double) (pixels[i] / hw * channels + channel) * hw + pixels[i] % hw;
-        }
-        return indexTensor(backend, v);
-    }
-
     /** An index tensor of the given integers. */
     static Tensor index(Backend backend, int[] values) {
-        return index(backend, values, 1, 0);
+        double[] v = new double[values.length];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = values[i];
+        }
+        return indexTensor(backend, v);
     }
 
     /** A constant tensor of the given values and shape. */
@@ -103,27 +86,6 @@ final class ScreenSpace {
         return values.reshape(channels * n).indexAdd(0, batch * channels * hw, index).reshape(batch, channels, height, width);
     }
 
-    /**
-     * Sums per-pixel terms {@code terms} [K, C, N] over K while scattering them into a zero image [B, C, H, W] at
-     * flat pixel indices {@code pixels[n]}: one {@code indexAdd} does both (its adjoint is one gather).
-     */
-    static Tensor scatterSum(Tensor terms, int[] pixels, int batch, int height, int width) {
-        int k = terms.dim(0);
-        int channels = terms.dim(1);
-        int n = pixels.length;
-        int hw = height * width;
-        double[] idx = new double[k * channels * n];
-        for (int c = 0; c < channels; c++) {
-            for (int i = 0; i < n; i++) {
-                double target = (double) (pixels[i] / hw * channels + c) * hw + pixels[i] % hw;
-                for (int j = 0; j < k; j++) {
-                    idx[(j * channels + c) * n + i] = target;
-                }
-            }
-        }
-        Tensor index = indexTensor(terms.backend(), idx);
-        return terms.reshape(k * channels * n).indexAdd(0, batch * channels * hw, index).reshape(batch, channels, height, width);
-    }
 
     /**
      * Gathers per-pixel values [C, N] from an image [B, C, H, W] at flat pixel indices b*H*W + y*W + x.
@@ -144,6 +106,27 @@ final class ScreenSpace {
             }
         }
         return image.reshape(-1).indexSelect(0, indexTensor(image.backend(), idx)).reshape(channels, n);
+    }
+
+    /**
+     * The sum of {@code x} over {@code axis}, as the product with a row of ones: the engine's matmul is vectorised
+     * and threaded along the kept inner axis, where its sum reduction walks it one element at a time.
+     */
+    static Tensor sumAxis(Tensor x, int axis) {
+        int[] dims = x.shape().dims();
+        int outer = 1;
+        for (int i = 0; i < axis; i++) {
+            outer *= dims[i];
+        }
+        int terms = dims[axis];
+        int[] kept = new int[dims.length - 1];
+        for (int i = 0, k = 0; i < dims.length; i++) {
+            if (i != axis) {
+                kept[k++] = dims[i];
+            }
+        }
+        Tensor rows = x.reshape(outer, terms, -1);
+        return Tensor.ones(x.backend(), outer, 1, terms).matmul(rows).reshape(kept);
     }
 
     /** Zeros [B, C, H, W] that stay connected to {@code inputs} in the graph (their gradient is zero). */

@@ -58,9 +58,10 @@ public final class Texturing {
             return ScreenSpace.connectedZeros(batch, channels, height, width, tex, uv);
         }
         Backend backend = uv.backend();
-        Tensor u = uv.reshape(-1).indexSelect(0, ScreenSpace.channelIndex(backend, pixels, 2, 0, hw));     // [n]
-        Tensor v = uv.reshape(-1).indexSelect(0, ScreenSpace.channelIndex(backend, pixels, 2, 1, hw));
-        double[] uvHost = concat(u.toArray(), v.toArray());
+        Tensor uvAt = ScreenSpace.gatherPixels(uv, pixels);                    // [2, n]
+        Tensor u = uvAt.slice(0, 0, 1);                                         // [1, n]
+        Tensor v = uvAt.slice(0, 1, 2);
+        double[] uvHost = uvAt.toArray();
         // fx = u Wt - (x0 + 0.5) is the fractional position within the tap square; written u * scaleX - originX with
         // per-pixel constants so that a lookup whose two taps fall on the same side outside the texture gets fx = 0
         // exactly (scale 0): its value does not depend on u there, and a huge u would otherwise cancel badly
@@ -69,7 +70,7 @@ public final class Texturing {
         double[] originX = new double[n];
         double[] originY = new double[n];
         double[] mask = boundary == BoundaryMode.ZERO ? new double[4 * n] : null;
-        double[] tapIndex = new double[channels * 4 * n];
+        double[] tapIndex = new double[4 * n];                                  // into the texels of one channel
         for (int i = 0; i < n; i++) {
             double uh = uvHost[i];
             double vh = uvHost[n + i];
@@ -95,13 +96,11 @@ public final class Texturing {
                 }
                 int cx = resolve(tx, texW, boundary);
                 int cy = resolve(ty, texH, boundary);
-                for (int c = 0; c < channels; c++) {
-                    tapIndex[(j * channels + c) * n + i] = ((double) (texBatch * channels + c) * texH + cy) * texW + cx;
-                }
+                tapIndex[j * n + i] = ((double) texBatch * texH + cy) * texW + cx;
             }
         }
-        Tensor fx = u.mul(ScreenSpace.constant(backend, scaleX, n)).sub(ScreenSpace.constant(backend, originX, n)).reshape(1, n);
-        Tensor fy = v.mul(ScreenSpace.constant(backend, scaleY, n)).sub(ScreenSpace.constant(backend, originY, n)).reshape(1, n);
+        Tensor fx = u.mul(ScreenSpace.constant(backend, scaleX, 1, n)).sub(ScreenSpace.constant(backend, originX, 1, n));
+        Tensor fy = v.mul(ScreenSpace.constant(backend, scaleY, 1, n)).sub(ScreenSpace.constant(backend, originY, 1, n));
         // tap weights [4, n] = Gx Gy with Gx = (1 - fx, fx, 1 - fx, fx) and Gy = (1 - fy, 1 - fy, fy, fy), by broadcasting
         Tensor gx = fx.mul(ScreenSpace.constant(backend, new double[] {-1, 1, -1, 1}, 4, 1))
                 .add(ScreenSpace.constant(backend, new double[] {1, 0, 1, 0}, 4, 1));
@@ -111,9 +110,12 @@ public final class Texturing {
         if (mask != null) {
             weights = weights.mul(ScreenSpace.constant(backend, mask, 4, n));
         }
-        Tensor texels = tex.reshape(-1).indexSelect(0, ScreenSpace.indexTensor(backend, tapIndex)).reshape(4, channels, n);
-        // [4, C, n] weighted taps; the sum over the taps is folded into the scatter to the image
-        return ScreenSpace.scatterSum(texels.mul(weights.reshape(4, 1, n)), pixels, batch, height, width);
+        // the texels as rows [C, Bt Ht Wt], so one index per tap serves every channel
+        Tensor rows = (tex.dim(0) == 1 ? tex : tex.permute(1, 0, 2, 3)).reshape(channels, -1);
+        Tensor texels = rows.indexSelect(1, ScreenSpace.indexTensor(backend, tapIndex)).reshape(channels, 4, n);
+        // [C, 4, n] weighted taps summed to [C, n] before the scatter, which then moves each pixel once
+        Tensor colour = ScreenSpace.sumAxis(texels.mul(weights.reshape(1, 4, n)), 1);
+        return ScreenSpace.scatter(colour, pixels, batch, height, width);
     }
 
     /**
@@ -127,12 +129,6 @@ public final class Texturing {
     public static Tensor textureReference(Tensor tex, Tensor uv) {
         Tensor grid = uv.permute(0, 2, 3, 1).mul(2).sub(1);                     // [B, H, W, 2] in [-1, 1]
         return tex.gridSample(grid);
-    }
-
-    private static double[] concat(double[] a, double[] b) {
-        double[] out = java.util.Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
     }
 
     /**
