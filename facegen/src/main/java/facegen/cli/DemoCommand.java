@@ -63,7 +63,8 @@ final class DemoCommand implements Callable<Integer> {
             System.out.println("    wrote " + kernelDir.toAbsolutePath() + "/{sharp,blurred-target,blurred-by-learned-kernel,kernels-true-vs-learned,loss}.png");
         }
         System.out.println("look at " + out.resolve("face").toAbsolutePath() + "/render_front.png first");
-        System.out.println("next: bin/facegen audit (proof of every derivative rule), bin/facegen bench engine|render (speed)");
+        System.out.println("next: bin/facegen audit (proof of every derivative rule), bin/facegen bench engine|render (speed),");
+        System.out.println("      bin/facegen landmarks PHOTO --out OUT.png, bin/facegen devices (GPUs: --backend opencl|cuda)");
         return 0;
     }
 }
