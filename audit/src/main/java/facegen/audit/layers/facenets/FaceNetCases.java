@@ -4,6 +4,7 @@ import facegen.audit.AuditCase;
 import facegen.audit.AuditInput;
 import facegen.audit.Derivative;
 import facegen.engine.backend.Backend;
+import facegen.engine.tensor.GradMode;
 import facegen.engine.tensor.Tensor;
 import facegen.engine.tensor.TensorScope;
 import facegen.nn.facenets.Crop;
@@ -36,8 +37,14 @@ public final class FaceNetCases {
     private static final double EPS = 1e-3;
     private static final String NO_TORCH = "face-api's nets are TF.js models; nn's tests match their outputs with TF.js";
 
-    private static final Map<Backend, FaceRecognitionNet> RECOGNITION = new IdentityHashMap<>();
-    private static final Map<Backend, FaceLandmark68Net> LANDMARKS = new IdentityHashMap<>();
+    private static final Map<Backend, Recognition> RECOGNITION = new IdentityHashMap<>();
+    private static final Map<Backend, Landmarks> LANDMARKS = new IdentityHashMap<>();
+
+    /** The recognition net on one backend and its outputs for the target image (the second pattern). */
+    private record Recognition(FaceRecognitionNet net, Tensor descriptor, List<Tensor> stages) {}
+
+    /** The landmark net on one backend and its landmarks for the target image. */
+    private record Landmarks(FaceLandmark68Net net, Tensor points) {}
 
     private FaceNetCases() {}
 
@@ -45,22 +52,18 @@ public final class FaceNetCases {
     public static List<AuditCase> cases() {
         return List.of(
                 AuditCase.layer("face_identity_loss", in -> {
-                    FaceRecognitionNet net = recognition(in.get(0).backend());
-                    Tensor target = net.descriptor(pattern(in.get(0).backend(), 2), WHOLE).detach();
-                    return FaceLosses.identity(net.descriptor(in.get(0), WHOLE), target);
+                    Recognition r = recognition(in.get(0).backend());
+                    return FaceLosses.identity(r.net().descriptor(in.get(0), WHOLE), r.descriptor());
                 }).inputs(image()).noTorch(NO_TORCH).eps(EPS).coordinates(COORDINATES)
                         .secondOrder(Derivative.NOT_NEEDED).build(),
                 AuditCase.layer("face_landmark_loss", in -> {
-                    FaceLandmark68Net net = landmarks(in.get(0).backend());
-                    Tensor target = net.landmarks(pattern(in.get(0).backend(), 2), WHOLE).detach();
-                    return FaceLosses.landmark(net.landmarks(in.get(0), WHOLE), target);
+                    Landmarks l = landmarks(in.get(0).backend());
+                    return FaceLosses.landmark(l.net().landmarks(in.get(0), WHOLE), l.points());
                 }).inputs(image()).noTorch(NO_TORCH).eps(EPS).coordinates(COORDINATES)
                         .secondOrder(Derivative.NOT_NEEDED).build(),
                 AuditCase.layer("face_perceptual_loss", in -> {
-                    FaceRecognitionNet net = recognition(in.get(0).backend());
-                    List<Tensor> target = net.features(pattern(in.get(0).backend(), 2), WHOLE).stages().stream()
-                            .map(Tensor::detach).toList();
-                    return FaceLosses.perceptual(net.features(in.get(0), WHOLE).stages(), target);
+                    Recognition r = recognition(in.get(0).backend());
+                    return FaceLosses.perceptual(r.net().features(in.get(0), WHOLE).stages(), r.stages());
                 }).inputs(image()).noTorch(NO_TORCH).eps(EPS).coordinates(COORDINATES)
                         .secondOrder(Derivative.NOT_NEEDED).build());
     }
@@ -87,22 +90,31 @@ public final class FaceNetCases {
         return v;
     }
 
-    // The nets' weights live on each backend for the JVM's life, outside the checks' tensor scopes.
+    // Each backend's net and target live for the JVM's life, outside the checks' tensor scopes, computed once
+    // rather than in every one of the central differences' evaluations.
 
-    private static synchronized FaceRecognitionNet recognition(Backend backend) {
-        return RECOGNITION.computeIfAbsent(backend, b -> load(() -> FaceRecognitionNet.load(weights(), b)));
+    private static synchronized Recognition recognition(Backend backend) {
+        return RECOGNITION.computeIfAbsent(backend, b -> detached(() -> {
+            FaceRecognitionNet net = FaceRecognitionNet.load(weights(), b);
+            FaceRecognitionNet.Features target = net.features(pattern(b, 2), WHOLE);
+            return new Recognition(net, target.descriptor().detach(),
+                    target.stages().stream().map(Tensor::detach).toList());
+        }));
     }
 
-    private static synchronized FaceLandmark68Net landmarks(Backend backend) {
-        return LANDMARKS.computeIfAbsent(backend, b -> load(() -> FaceLandmark68Net.load(weights(), b)));
+    private static synchronized Landmarks landmarks(Backend backend) {
+        return LANDMARKS.computeIfAbsent(backend, b -> detached(() -> {
+            FaceLandmark68Net net = FaceLandmark68Net.load(weights(), b);
+            return new Landmarks(net, net.landmarks(pattern(b, 2), WHOLE).detach());
+        }));
     }
 
     private interface Loader<T> {
         T load() throws IOException;
     }
 
-    private static <T> T load(Loader<T> loader) {
-        try (TensorScope _ = TensorScope.detached()) {
+    private static <T> T detached(Loader<T> loader) {
+        try (TensorScope _ = TensorScope.detached(); GradMode _ = GradMode.disabled()) {
             return loader.load();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
