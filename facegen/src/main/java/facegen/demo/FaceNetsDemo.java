@@ -4,12 +4,10 @@ import facegen.engine.backend.Backend;
 import facegen.engine.tensor.GradMode;
 import facegen.engine.tensor.Tensor;
 import facegen.engine.tensor.TensorScope;
-import facegen.nn.facenets.Crop;
 import facegen.nn.facenets.FaceBox;
 import facegen.nn.facenets.FacePhoto;
 import facegen.nn.facenets.FacePipeline;
 import facegen.nn.facenets.FaceRecognitionNet;
-import facegen.nn.facenets.TinyFaceDetector;
 
 import java.awt.Color;
 import java.awt.image.BufferedImage;
@@ -59,13 +57,12 @@ public final class FaceNetsDemo {
             FacePipeline nets = FacePipeline.load(models, backend);
             Path front = faceDir.resolve("render_front.png");
             Tensor image = FacePhoto.read(front, backend);
-            List<FaceBox> boxes = nets.detector().detect(image, TinyFaceDetector.DEFAULT_INPUT_SIZE, SCORE_THRESHOLD);
+            List<FaceBox> boxes = nets.detect(image, SCORE_THRESHOLD);
             FaceBox box = boxes.isEmpty() ? boxAround(truth) : boxes.getFirst();
             String detection = boxes.isEmpty() ? "the detector found no face; the landmark net read the model's face box"
                     : String.format(Locale.ROOT, "detector score %.2f", box.score());
-            Crop crop = box.squareCrop(image.dim(3), image.dim(2));
-            double[] found = nets.landmarks().landmarks(image, crop).toArray();
-            Tensor descriptor = nets.recognizer().descriptor(image, crop);
+            FacePipeline.Face face = nets.face(image, box);
+            double[] found = face.landmarks().toArray();
             double error = 0;
             for (int i = 0; i < 68; i++) {
                 error += Math.hypot(found[2 * i] - truth[2 * i], found[2 * i + 1] - truth[2 * i + 1]) / 68;
@@ -82,13 +79,13 @@ public final class FaceNetsDemo {
             List<String> cosines = new ArrayList<>();
             for (String view : otherViews) {
                 Tensor other = FacePhoto.read(faceDir.resolve(view), backend);
-                List<FaceBox> found2 = nets.detector().detect(other, TinyFaceDetector.DEFAULT_INPUT_SIZE, SCORE_THRESHOLD);
+                List<FaceBox> found2 = nets.detect(other, SCORE_THRESHOLD);
                 if (found2.isEmpty()) {
                     cosines.add(view + ": no face detected");
                     continue;
                 }
-                Tensor d = nets.recognizer().descriptor(other, found2.getFirst().squareCrop(other.dim(3), other.dim(2)));
-                cosines.add(String.format(Locale.ROOT, "%s %.3f", view, FaceRecognitionNet.cosine(descriptor, d).item()));
+                Tensor d = nets.face(other, found2.getFirst()).descriptor();
+                cosines.add(String.format(Locale.ROOT, "%s %.3f", view, FaceRecognitionNet.cosine(face.descriptor(), d).item()));
             }
             return new Result(error, interocular, detection, cosines);
         }

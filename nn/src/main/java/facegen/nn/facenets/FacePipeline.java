@@ -48,10 +48,16 @@ public record FacePipeline(TinyFaceDetector detector, FaceLandmark68Net landmark
     }
 
     private List<FaceBox> detect(Tensor image) {
-        return detector.detect(image, TinyFaceDetector.DEFAULT_INPUT_SIZE, TinyFaceDetector.DEFAULT_SCORE_THRESHOLD);
+        return detect(image, TinyFaceDetector.DEFAULT_SCORE_THRESHOLD);
     }
 
-    private Face face(Tensor image, FaceBox box) {
+    /** The detector's boxes scoring above {@code scoreThreshold}, best first (e.g. a lower bar for renders). */
+    public List<FaceBox> detect(Tensor image, double scoreThreshold) {
+        return detector.detect(image, TinyFaceDetector.DEFAULT_INPUT_SIZE, scoreThreshold);
+    }
+
+    /** The face in {@code box} of image [1, 3, H, W]: its square crop, landmarks and descriptor. */
+    public Face face(Tensor image, FaceBox box) {
         Crop crop = box.squareCrop(image.dim(3), image.dim(2));
         return new Face(box, crop, landmarks.landmarks(image, crop), recognizer.descriptor(image, crop));
     }
