@@ -534,10 +534,12 @@ public final class CudaDevice implements Device {
                 throw new IllegalStateException("CUDA buffer " + what + " is already freed");
             }
             live.remove(this);
+            if (checked) {
+                usable();
+            }
             int result = streamOrdered ? call(cu.cuMemFreeAsync.orElseThrow(), address, DEFAULT_STREAM)
                     : call(cu.cuMemFree, address);
             if (checked) {
-                usable();
                 check(result, streamOrdered ? "cuMemFreeAsync" : "cuMemFree_v2", "buffer " + what);
             }
         }
