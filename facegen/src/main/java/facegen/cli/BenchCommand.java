@@ -4,10 +4,12 @@ import facegen.audit.bench.BenchRow;
 import facegen.audit.bench.EngineBench;
 import facegen.audit.bench.StyleganBench;
 import facegen.engine.backend.Backend;
+import facegen.engine.backend.ProfilingBackend;
 import facegen.render.bench.RenderBench;
 import facegen.render.bench.RenderBenchRow;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
@@ -24,9 +26,12 @@ final class BenchCommand implements Callable<Integer> {
     @Mixin
     BackendOption backend;
 
+    @Option(names = "--profile", description = "Also print, per benchmark row, the time spent in each engine primitive during the timed runs (render only; GPU calls are waited for one by one, which slows them).")
+    boolean profile;
+
     @Override
     public Integer call() throws IOException {
-        try (Backend b = backend.create()) {
+        try (Backend b = profile ? new ProfilingBackend(backend.create(), true) : backend.create()) {
             switch (suite) {
                 case "engine" -> {
                     List<BenchRow> rows = EngineBench.run(b, System.err);
@@ -42,6 +47,7 @@ final class BenchCommand implements Callable<Integer> {
                     List<RenderBenchRow> rows = RenderBench.run(b, System.err);
                     System.out.println(RenderBenchRow.header());
                     rows.forEach(r -> System.out.println(r.tsv()));
+                    return 0;                                         // no libtorch equivalent
                 }
                 case "facenets" -> {
                     FacenetsBench.run(b, Path.of("test-data/face-api"), Path.of("test-data/human-models"), System.out, System.err);

@@ -2,6 +2,7 @@ package facegen.render.bench;
 
 import facegen.engine.autodiff.Autograd;
 import facegen.engine.backend.Backend;
+import facegen.engine.backend.ProfilingBackend;
 import facegen.engine.tensor.Tensor;
 import facegen.engine.tensor.TensorScope;
 import facegen.render.camera.OrthographicCamera;
@@ -28,7 +29,8 @@ import java.util.List;
  * and backward (to vertex positions and texture), on the procedural head Loop-subdivided twice (14,368 triangles,
  * about the issue's 10k), filling most of a 256 x 256 and a 512 x 512 image. Median of {@link #RUNS} timed runs after
  * at least {@link #WARMUP} warm-up runs and 3 seconds. Each timed run uploads the clip-space positions and does all
- * per-frame work; what a training loop keeps across frames (mesh topology, UVs, texture) is built once.
+ * per-frame work; what a training loop keeps across frames (mesh topology, UVs, texture) is built once. On a
+ * {@link ProfilingBackend} the time per primitive over the timed runs follows each row.
  */
 public final class RenderBench {
     /** Untimed runs before measuring (JIT warm-up). */
@@ -72,6 +74,9 @@ public final class RenderBench {
                     if (run == -1 && System.nanoTime() - warmStart < minWarmupNanos) {
                         run = -2;                                                        // keep warming up: the JIT
                     }
+                    if (run == 0 && backend instanceof ProfilingBackend profiler) {
+                        profiler.reset();
+                    }
                     try (TensorScope _ = TensorScope.open()) {
                         long t0 = System.nanoTime();
                         Tensor pos = Tensor.of(backend, clip, 1, head.vertexCount(), 4).requireGrad();
@@ -100,6 +105,9 @@ public final class RenderBench {
                 RenderBenchRow row = new RenderBenchRow("head", tri.count(), size, backend.name(), covered, median(rasterize),
                         median(forward), ms, tri.count() / ms / 1e3);
                 progress.println(row.tsv());
+                if (backend instanceof ProfilingBackend profiler) {
+                    progress.print(profiler.table(runs));
+                }
                 rows.add(row);
             }
         }
