@@ -92,7 +92,7 @@ public final class Interpolation {
             }
         }
         Tensor a = attr.reshape(-1).indexSelect(0, ScreenSpace.index(backend, attrIndex)).reshape(1, channels, 3, m);
-        Tensor planes = ScreenSpace.sumAxis(Tensor.concat(1, weighted.mul(a), weighted), 2);   // [3, C + 1, m]
+        Tensor planes = Tensor.concat(1, weighted.mul(a), weighted).sum(2);   // [3, C + 1, m]
 
         // each pixel's planes at its centre (coefficients 1, dx, dy), then the ratio; only covered pixels are
         // evaluated and scattered, so the background stays 0
@@ -104,9 +104,9 @@ public final class Interpolation {
         }
         Tensor pixelTriangle = ScreenSpace.index(backend, cov.pixelTriangle());
         Tensor at = ScreenSpace.constant(backend, coords, 3, 1, n);
-        Tensor values = ScreenSpace.sumAxis(planes.indexSelect(2, pixelTriangle).mul(at), 0);   // [C + 1, n]
+        Tensor values = planes.indexSelect(2, pixelTriangle).mul(at).sum(0);   // [C + 1, n]
         Tensor ratio = values.slice(0, 0, channels).div(values.slice(0, channels, channels + 1));
-        return ScreenSpace.scatter(ratio, cov.pixels(), batch, height, width);
+        return ScreenSpace.scatterCovered(ratio, cov.pixels(), batch, height, width);
     }
 
     private static void checkInputs(Tensor attr, Raster rast, Triangles tri, Tensor pos) {

@@ -3,6 +3,10 @@ package facegen.render.raster;
 import facegen.engine.backend.Backend;
 import facegen.engine.tensor.Tensor;
 
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
+
 /**
  * The clip-to-screen mapping written with tensor ops, so gradients reach clip-space positions; the host side of the
  * same mapping is in {@link Rasterizer}. Screen x = (x/w + 1) W / 2, screen y = (1 - y/w) H / 2, in pixels.
@@ -69,65 +73,61 @@ final class ScreenSpace {
 
     /**
      * Scatters per-pixel values {@code values} [C, N] into a zero image [B, C, H, W] at flat pixel indices
-     * {@code pixels[n]} = b*H*W + y*W + x (differentiable in {@code values}: its adjoint is a gather).
+     * {@code pixels[n]} = b*H*W + y*W + x, adding where pixels repeat (differentiable in {@code values}: its adjoint
+     * is a gather).
      */
     static Tensor scatter(Tensor values, int[] pixels, int batch, int height, int width) {
-        int channels = values.dim(0);
-        int n = pixels.length;
-        int hw = height * width;
-        double[] idx = new double[channels * n];
-        for (int c = 0; c < channels; c++) {
-            for (int i = 0; i < n; i++) {
-                int b = pixels[i] / hw;
-                idx[c * n + i] = (double) (b * channels + c) * hw + pixels[i] % hw;
-            }
-        }
-        Tensor index = indexTensor(values.backend(), idx);
-        return values.reshape(channels * n).indexAdd(0, batch * channels * hw, index).reshape(batch, channels, height, width);
+        return scatter(values, pixels, false, batch, height, width);
     }
 
+    /**
+     * {@link #scatter} of values at distinct pixels (a raster's coverage); the image remembers {@code values} for
+     * {@link #gatherPixels}.
+     */
+    static Tensor scatterCovered(Tensor values, int[] pixels, int batch, int height, int width) {
+        return scatter(values, pixels, true, batch, height, width);
+    }
+
+    private static Tensor scatter(Tensor values, int[] pixels, boolean distinct, int batch, int height, int width) {
+        int channels = values.dim(0);
+        // one index per pixel serves every channel: the image as rows [C, B*H*W], scattered along axis 1
+        Tensor rows = values.indexAdd(1, batch * height * width, index(values.backend(), pixels));
+        Tensor image = batch == 1 ? rows.reshape(1, channels, height, width)
+                : rows.reshape(channels, batch, height, width).permute(1, 0, 2, 3);
+        if (distinct) {
+            SCATTERED.put(image, new Scattered(values, pixels));
+        }
+        return image;
+    }
 
     /**
-     * Gathers per-pixel values [C, N] from an image [B, C, H, W] at flat pixel indices b*H*W + y*W + x.
+     * Gathers per-pixel values [C, N] from an image [B, C, H, W] at flat pixel indices b*H*W + y*W + x. From an
+     * image {@link #scatter} made at the same distinct pixels, the values it scattered are returned as they are: a
+     * gather of a scatter at the same distinct indices is the identity, so value and gradient are those of the full
+     * round trip (this is what lets {@link Texturing} read {@link Interpolation}'s UVs without the read-back).
      */
     static Tensor gatherPixels(Tensor image, int[] pixels) {
+        Scattered behind = SCATTERED.get(image);
+        if (behind != null && behind.pixels() == pixels && !behind.values().isClosed()) {
+            return behind.values();
+        }
         int batch = image.dim(0);
         int channels = image.dim(1);
         int hw = image.dim(2) * image.dim(3);
-        int n = pixels.length;
-        double[] idx = new double[channels * n];
-        for (int c = 0; c < channels; c++) {
-            for (int i = 0; i < n; i++) {
-                int b = pixels[i] / hw;
-                if (b >= batch) {
-                    throw new IllegalArgumentException("pixel " + pixels[i] + " is outside image " + image.shape());
-                }
-                idx[c * n + i] = (double) (b * channels + c) * hw + pixels[i] % hw;
+        for (int p : pixels) {
+            if (p < 0 || p >= batch * hw) {
+                throw new IllegalArgumentException("pixel " + p + " is outside image " + image.shape());
             }
         }
-        return image.reshape(-1).indexSelect(0, indexTensor(image.backend(), idx)).reshape(channels, n);
+        Tensor rows = batch == 1 ? image.reshape(channels, hw) : image.permute(1, 0, 2, 3).reshape(channels, batch * hw);
+        return rows.indexSelect(1, index(image.backend(), pixels));
     }
 
-    /**
-     * The sum of {@code x} over {@code axis}, as the product with a row of ones: the engine's matmul is vectorised
-     * and threaded along the kept inner axis, where its sum reduction walks it one element at a time.
-     */
-    static Tensor sumAxis(Tensor x, int axis) {
-        int[] dims = x.shape().dims();
-        int outer = 1;
-        for (int i = 0; i < axis; i++) {
-            outer *= dims[i];
-        }
-        int terms = dims[axis];
-        int[] kept = new int[dims.length - 1];
-        for (int i = 0, k = 0; i < dims.length; i++) {
-            if (i != axis) {
-                kept[k++] = dims[i];
-            }
-        }
-        Tensor rows = x.reshape(outer, terms, -1);
-        return Tensor.ones(x.backend(), outer, 1, terms).matmul(rows).reshape(kept);
-    }
+    /** The values an image was scattered from, and where. */
+    private record Scattered(Tensor values, int[] pixels) {}
+
+    /** Images made by {@link #scatter} at distinct pixels, weakly held (an entry goes with its image). */
+    private static final Map<Tensor, Scattered> SCATTERED = Collections.synchronizedMap(new WeakHashMap<>());
 
     /** Zeros [B, C, H, W] that stay connected to {@code inputs} in the graph (their gradient is zero). */
     static Tensor connectedZeros(int batch, int channels, int height, int width, Tensor... inputs) {

@@ -114,8 +114,8 @@ public final class Texturing {
         Tensor rows = (tex.dim(0) == 1 ? tex : tex.permute(1, 0, 2, 3)).reshape(channels, -1);
         Tensor texels = rows.indexSelect(1, ScreenSpace.indexTensor(backend, tapIndex)).reshape(channels, 4, n);
         // [C, 4, n] weighted taps summed to [C, n] before the scatter, which then moves each pixel once
-        Tensor colour = ScreenSpace.sumAxis(texels.mul(weights.reshape(1, 4, n)), 1);
-        return ScreenSpace.scatter(colour, pixels, batch, height, width);
+        Tensor colour = texels.mul(weights.reshape(1, 4, n)).sum(1);
+        return ScreenSpace.scatterCovered(colour, pixels, batch, height, width);
     }
 
     /**

@@ -2,37 +2,32 @@ package facegen.engine.backend.cpu;
 
 import facegen.engine.ops.Op;
 import facegen.engine.tensor.Shape;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 
 import java.util.Arrays;
 
 /**
- * The elementwise primitives ({@link Op.Unary}, {@link Op.Binary}) over float32 with the Vector API.
+ * The elementwise primitives ({@link Op.Unary}, {@link Op.Binary}) over float32.
  *
  * <p>Broadcasting is reduced to runs: the output is walked in contiguous runs over its trailing axes along which
- * each input is either fully present (read contiguously) or broadcast (one value, splatted into a vector). The
+ * each input is either fully present (read contiguously) or broadcast (one value, read from a block of copies). The
  * run is as long as those patterns stay the same, so same-shape operands are one run, a scalar operand is one
  * run, a per-channel bias [1, C, 1, 1] against [N, C, H, W] gives runs of H W, and a row [1, N] against [M, N]
  * gives runs of N. Any NumPy broadcast works; only the run length, and so the speed, varies.
  *
- * <p>Each vector operator is chosen by an enum switch inside the loop, so the operator is a compile-time constant
- * where the JIT sees it (the Vector API intrinsics need that; a variable operator falls back to scalar Java).
- * The primitive is mapped to the enum once per call because a pattern switch over the sealed {@link Op} costs a
- * type test chain, too much per vector. The branch is loop-invariant and predicted. The switch is written in the
- * loop body itself, not in a per-vector method: C2 compiles such a method on its own first, then declines to
- * inline it (too big once compiled) and boxes every vector passed to it (5x slower, seen after a matmul had run).
- * Loops end by recomputing the last full vector rather than with masked loads and stores (several times the cost
- * on AVX2); ranges shorter than a vector go through a padded copy.
+ * <p>The arithmetic is plain Java loops, one per operator, which C2's superword pass turns into AVX code. They
+ * were Vector API loops; profiles of the render benchmark caught C2 compiling those without the intrinsics
+ * (FloatVector.ldOp and lambdas on the stack: 5-15x slower, depending on what had been compiled before), while the
+ * plain loops vectorise in every JIT state seen. The operator is mapped to an enum once per call (a pattern switch
+ * over the sealed {@link Op} costs a type-test chain) and switched on outside the loops. add, sub, mul, div, sqrt,
+ * max and min are exactly rounded IEEE operations, so the bits do not depend on vectorisation or the JIT.
  * exp, log and pow use {@link FloatExpLog} and sin and cos {@link FloatTrig}: fixed sequences of IEEE operations,
  * so results are the same bits in every JVM run whether the code is interpreted or compiled (the JDK's
  * {@code VectorOperators.EXP / LOG / POW} differ between the interpreter and C2 in the last bit).
  */
 final class ElementwiseKernels {
 
-    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
-    private static final int LANES = F.length();
+    /** Copies of a broadcast value made at a time (4 KB, in L1 beside the other operand). */
+    private static final int SPLAT = 1024;
     /** Elements per parallel task; below two of these a loop stays on one thread (memory bound anyway). */
     static final int GRAIN = 1 << 16;
 
@@ -60,26 +55,25 @@ final class ElementwiseKernels {
         });
     }
 
-    /** y[i] = fn(x[i]) for i in [from, to), one vector at a time; x and y must not overlap. */
+    /** y[i] = fn(x[i]) for i in [from, to): plain loops, one method per operator (see the binary apply). */
     private static void apply(UnaryFn fn, float[] x, float[] y, int from, int to) {
-        if (to - from < LANES) {
-            float[] out = new float[LANES];
-            apply(fn, Arrays.copyOfRange(x, from, from + LANES), out, 0, LANES);
-            System.arraycopy(out, 0, y, from, to - from);
-            return;
+        switch (fn) {
+            case NEG -> neg(x, y, from, to);
+            case SQRT -> sqrt(x, y, from, to);
+            case EXP, LOG, SIN, COS -> throw new IllegalStateException(fn + " runs whole ranges in FloatExpLog or FloatTrig");
         }
-        for (int next = from; next < to; next += LANES) {
-            // a ragged end recomputes the last full vector (overlapping its predecessor): no masked loads and stores
-            int i = Math.min(next, to - LANES);
-            FloatVector v = FloatVector.fromArray(F, x, i);
-            FloatVector r = switch (fn) {
-                // v * -1 rather than v.neg(): exact (sign of zero and NaN kept) and about 10x faster on AVX2,
-                // where NEG is not intrinsified
-                case NEG -> v.mul(-1f);
-                case SQRT -> v.sqrt();
-                case EXP, LOG, SIN, COS -> throw new IllegalStateException(fn + " runs whole ranges in FloatExpLog or FloatTrig");
-            };
-            r.intoArray(y, i);
+    }
+
+    private static void neg(float[] x, float[] y, int from, int to) {
+        for (int i = from; i < to; i++) {
+            y[i] = -x[i];
+        }
+    }
+
+    /** The double square root rounded once to float is the correctly rounded float square root. */
+    private static void sqrt(float[] x, float[] y, int from, int to) {
+        for (int i = from; i < to; i++) {
+            y[i] = (float) Math.sqrt(x[i]);
         }
     }
 
@@ -122,55 +116,99 @@ final class ElementwiseKernels {
 
     /**
      * y[yi ..< yi+len] = op(a run, b run); a run is contiguous from ai, or the single value a[ai]. A single value is
-     * read as a vector of copies at a fixed index (step 0), so every iteration loads both operands the same way:
-     * choosing per iteration between a loaded vector and a broadcast one ({@code aRun ? load : splat}) made C2 box
-     * the vectors once a call site had seen both cases, which ran 6x slower (measured: mul after div-by-scalar).
+     * read from a block of {@link #SPLAT} copies, so every loop has the one shape C2 vectorises: two contiguous inputs.
      */
     private static void segment(BinaryFn fn, float[] a, int ai, boolean aRun, float[] b, int bi, boolean bRun,
                                 float[] y, int yi, int len) {
-        float[] as = aRun ? a : copies(a[ai]);
-        float[] bs = bRun ? b : copies(b[bi]);
-        int aOff = aRun ? ai : 0;
-        int bOff = bRun ? bi : 0;
-        if (len < LANES) {
-            float[] out = new float[LANES];
-            segment(fn, Arrays.copyOfRange(as, aOff, aOff + LANES), 0, aRun, Arrays.copyOfRange(bs, bOff, bOff + LANES), 0,
-                    bRun, out, 0, LANES);
-            System.arraycopy(out, 0, y, yi, len);
-            return;
-        }
-        int aStep = aRun ? 1 : 0;
-        int bStep = bRun ? 1 : 0;
         if (fn == BinaryFn.POW) {
             for (int i = 0; i < len; i++) {
-                y[yi + i] = FloatExpLog.pow(as[aOff + i * aStep], bs[bOff + i * bStep]);
+                y[yi + i] = FloatExpLog.pow(a[ai + (aRun ? i : 0)], b[bi + (bRun ? i : 0)]);
             }
             return;
         }
-        for (int next = 0; next < len; next += LANES) {
-            // a ragged end recomputes the last full vector (overlapping its predecessor): no masked loads and stores
-            int i = Math.min(next, len - LANES);
-            FloatVector va = FloatVector.fromArray(F, as, aOff + i * aStep);
-            FloatVector vb = FloatVector.fromArray(F, bs, bOff + i * bStep);
-            FloatVector r = switch (fn) {
-                case ADD -> va.add(vb);
-                case SUB -> va.sub(vb);
-                case MUL -> va.mul(vb);
-                case DIV -> va.div(vb);
-                case POW -> throw new IllegalStateException("pow runs per element in FloatExpLog");
-                case MAX -> va.max(vb);
-                case MIN -> va.min(vb);
-                // comparisons give 1 or 0 in the float dtype (Op convention); NaN compares false
-                case LESS -> FloatVector.zero(F).blend(1f, va.compare(VectorOperators.LT, vb));
-                case EQUAL -> FloatVector.zero(F).blend(1f, va.compare(VectorOperators.EQ, vb));
-            };
-            r.intoArray(y, yi + i);
+        if (aRun && bRun) {
+            apply(fn, a, ai, b, bi, y, yi, len);
+            return;
+        }
+        float[] aCopies = aRun ? a : copies(a[ai], Math.min(len, SPLAT));
+        float[] bCopies = bRun ? b : copies(b[bi], Math.min(len, SPLAT));
+        for (int from = 0; from < len; from += SPLAT) {
+            apply(fn, aCopies, aRun ? ai + from : 0, bCopies, bRun ? bi + from : 0, y, yi + from, Math.min(SPLAT, len - from));
         }
     }
 
-    /** One vector's worth of copies of v. */
-    private static float[] copies(float v) {
-        float[] c = new float[LANES];
+    /**
+     * y[yo + i] = fn(a[ao + i], b[bo + i]) for i in [0, n). Each operator's loop is a method of its own: C2 compiles
+     * it on its own profile, and the compiled loop survives when a caller is deoptimised (a first broadcast or a
+     * new operator reaching a compiled caller); with the loops inlined in one method, such a deoptimisation sent
+     * every loop back to unvectorised profiling code for thousands of calls (seen as whole benchmark runs 2-6x slower).
+     */
+    private static void apply(BinaryFn fn, float[] a, int ao, float[] b, int bo, float[] y, int yo, int n) {
+        switch (fn) {
+            case ADD -> add(a, ao, b, bo, y, yo, n);
+            case SUB -> sub(a, ao, b, bo, y, yo, n);
+            case MUL -> mul(a, ao, b, bo, y, yo, n);
+            case DIV -> div(a, ao, b, bo, y, yo, n);
+            case MAX -> max(a, ao, b, bo, y, yo, n);
+            case MIN -> min(a, ao, b, bo, y, yo, n);
+            case LESS -> less(a, ao, b, bo, y, yo, n);
+            case EQUAL -> equal(a, ao, b, bo, y, yo, n);
+            case POW -> throw new IllegalStateException("pow runs per element in FloatExpLog");
+        }
+    }
+
+    private static void add(float[] a, int ao, float[] b, int bo, float[] y, int yo, int n) {
+        for (int i = 0; i < n; i++) {
+            y[yo + i] = a[ao + i] + b[bo + i];
+        }
+    }
+
+    private static void sub(float[] a, int ao, float[] b, int bo, float[] y, int yo, int n) {
+        for (int i = 0; i < n; i++) {
+            y[yo + i] = a[ao + i] - b[bo + i];
+        }
+    }
+
+    private static void mul(float[] a, int ao, float[] b, int bo, float[] y, int yo, int n) {
+        for (int i = 0; i < n; i++) {
+            y[yo + i] = a[ao + i] * b[bo + i];
+        }
+    }
+
+    private static void div(float[] a, int ao, float[] b, int bo, float[] y, int yo, int n) {
+        for (int i = 0; i < n; i++) {
+            y[yo + i] = a[ao + i] / b[bo + i];
+        }
+    }
+
+    private static void max(float[] a, int ao, float[] b, int bo, float[] y, int yo, int n) {
+        for (int i = 0; i < n; i++) {
+            y[yo + i] = Math.max(a[ao + i], b[bo + i]);
+        }
+    }
+
+    private static void min(float[] a, int ao, float[] b, int bo, float[] y, int yo, int n) {
+        for (int i = 0; i < n; i++) {
+            y[yo + i] = Math.min(a[ao + i], b[bo + i]);
+        }
+    }
+
+    // comparisons give 1 or 0 in the float dtype (Op convention); NaN compares false
+    private static void less(float[] a, int ao, float[] b, int bo, float[] y, int yo, int n) {
+        for (int i = 0; i < n; i++) {
+            y[yo + i] = a[ao + i] < b[bo + i] ? 1f : 0f;
+        }
+    }
+
+    private static void equal(float[] a, int ao, float[] b, int bo, float[] y, int yo, int n) {
+        for (int i = 0; i < n; i++) {
+            y[yo + i] = a[ao + i] == b[bo + i] ? 1f : 0f;
+        }
+    }
+
+    /** n copies of v. */
+    private static float[] copies(float v, int n) {
+        float[] c = new float[n];
         Arrays.fill(c, v);
         return c;
     }

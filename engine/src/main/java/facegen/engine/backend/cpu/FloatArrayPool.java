@@ -15,8 +15,11 @@ import java.util.Map;
  */
 final class FloatArrayPool {
 
-    /** Arrays shorter than this (256 KB) are left to the allocator. */
-    static final int MIN_LENGTH = 1 << 16;
+    /**
+     * Arrays shorter than this (16 KB) are left to the allocator. With a 256 KB limit the per-pixel tensors of a
+     * render frame (30-60k floats) were not pooled and made much of its garbage.
+     */
+    static final int MIN_LENGTH = 1 << 12;
     /** Most bytes kept for reuse. */
     static final long MAX_POOLED_BYTES = 256L << 20;
 

@@ -22,8 +22,8 @@ import java.util.List;
  * result is the same on any number of threads.
  *
  * <p>IndexAdd sums in double, in index order per output element (as the reference does, so the float result is
- * the reference's); threads split the output (its outer rows or inner columns), never the order of the terms of
- * one sum. Max compares exactly, so its order does not matter.
+ * the reference's); threads split the output (outer rows, inner columns, slabs of index values), never the order of
+ * the terms of one sum. Max compares exactly, so its order does not matter.
  */
 final class MovementKernels {
 
@@ -37,6 +37,8 @@ final class MovementKernels {
     static final int MIN_COLUMNS = 64;
 
     private final WorkerPool pool;
+    /** IndexAdd's double accumulator, kept between calls: a fresh one costs more to allocate than the scatter. */
+    private final DoubleScratch scratch = new DoubleScratch();
 
     MovementKernels(WorkerPool pool) {
         this.pool = pool;
@@ -337,31 +339,42 @@ final class MovementKernels {
         int perTask = Math.max(1, GRAIN / Math.max(1, inner));
         int tasks = MatMulKernel.ceilDiv(count, perTask);
         pool.forEach(tasks, tasks > 1, t -> {
-            int r0 = t * perTask;
-            int a = r0 / k;
-            int j = r0 - a * k;
-            for (int r = r0; r < Math.min(count, r0 + perTask); r++) {
-                int from = (a * extent + (int) index[j]) * inner;
-                if (inner >= ARRAYCOPY_MIN) {
-                    System.arraycopy(x, from, y, r * inner, inner);
+            int r = t * perTask;
+            int end = Math.min(count, r + perTask);
+            while (r < end) {
+                // the rows of one outer index a share a base, so the inner loop is a plain gather (or row copy)
+                int a = r / k;
+                int j = r - a * k;
+                int n = Math.min(end - r, k - j);
+                int base = a * extent;
+                if (inner == 1) {
+                    for (int i = 0; i < n; i++) {
+                        y[r + i] = x[base + (int) index[j + i]];
+                    }
                 } else {
-                    for (int b = 0; b < inner; b++) {
-                        y[r * inner + b] = x[from + b];
+                    for (int i = 0; i < n; i++) {
+                        int from = (base + (int) index[j + i]) * inner;
+                        int to = (r + i) * inner;
+                        if (inner >= ARRAYCOPY_MIN) {
+                            System.arraycopy(x, from, y, to, inner);
+                        } else {
+                            for (int b = 0; b < inner; b++) {
+                                y[to + b] = x[from + b];
+                            }
+                        }
                     }
                 }
-                if (++j == k) {
-                    j = 0;
-                    a++;
-                }
+                r += n;
             }
         });
     }
 
     /**
      * y[a, index[i], b] += src[a, i, b] from zero, in double and in order of i for each output element. Tasks own
-     * disjoint parts of y, a slab of outer rows a and inner columns b; a single slab (as a scatter of single values
-     * or of short rows) runs on one thread, since splitting the index range would make every thread scan all of it
-     * with a branch it mispredicts half the time.
+     * disjoint blocks of y: an outer row a, a slab of index values [lo, hi) and a range of inner columns; each scans
+     * every index and takes those in its slab (a compare that predicts well for sorted or spatially coherent
+     * indices, as pixel scatters are), accumulates into its block of a double scratch array and rounds the block
+     * into y. Any split gives the same bits: each element's terms are added in index order by one task.
      */
     private void indexAdd(float[] src, Shape srcShape, float[] index, int axis, Shape out, float[] y) {
         int size = out.dim(axis);
@@ -369,25 +382,69 @@ final class MovementKernels {
         int k = index.length;
         int outer = (int) product(Arrays.copyOf(srcShape.dims(), axis));
         int inner = (int) product(Arrays.copyOfRange(srcShape.dims(), axis + 1, srcShape.rank()));
-        double[] acc = new double[y.length];
-        long work = (long) outer * k * inner;
+        long work = (long) outer * k * inner + y.length;
+        int parallel = work >= 2L * GRAIN ? pool.threads() : 1;
         // a task over a few columns would scan all k indices for little work: at least MIN_COLUMNS per task
         int columnsPerTask = Math.clamp(Math.max(MIN_COLUMNS, GRAIN / Math.max(1, k)), 1, Math.max(1, inner));
         int columnTasks = MatMulKernel.ceilDiv(inner, columnsPerTask);
-        pool.forEach(outer * columnTasks, work >= 2L * GRAIN, t -> {
-            int a = t / columnTasks;
-            int b0 = (t % columnTasks) * columnsPerTask;
-            int b1 = Math.min(inner, b0 + columnsPerTask);
-            for (int i = 0; i < k; i++) {
-                int yi = (a * size + (int) index[i]) * inner;
-                int si = (a * k + i) * inner;
-                for (int b = b0; b < b1; b++) {
-                    acc[yi + b] += src[si + b];
+        // split the index values too when outer rows and columns alone would leave threads idle at the end
+        int blocks = Math.max(1, outer * columnTasks);
+        int slabs = Math.min(Math.max(1, size), blocks >= 4 * parallel || blocks % parallel == 0 ? 1 : parallel);
+        int tasks = outer * columnTasks * slabs;
+        double[] acc = scratch.take(y.length);
+        try {
+            pool.forEach(tasks, parallel > 1, t -> {
+                int a = t / (columnTasks * slabs);
+                int rest = t % (columnTasks * slabs);
+                int b0 = (rest / slabs) * columnsPerTask;
+                int b1 = Math.min(inner, b0 + columnsPerTask);
+                int lo = (int) ((long) size * (rest % slabs) / slabs);
+                int hi = (int) ((long) size * (rest % slabs + 1) / slabs);
+                int rowBase = a * size;
+                boolean whole = b0 == 0 && b1 == inner;                         // the block is one contiguous run
+                if (whole) {
+                    Arrays.fill(acc, (rowBase + lo) * inner, (rowBase + hi) * inner, 0.0);
+                } else {
+                    for (int row = lo; row < hi; row++) {
+                        Arrays.fill(acc, (rowBase + row) * inner + b0, (rowBase + row) * inner + b1, 0.0);
+                    }
                 }
-            }
-        });
-        for (int i = 0; i < y.length; i++) {
-            y[i] = (float) acc[i];
+                if (inner == 1) {                                               // a scatter of single values
+                    int si = a * k;
+                    for (int i = 0; i < k; i++) {
+                        int at = (int) index[i];
+                        if (at >= lo && at < hi) {
+                            acc[rowBase + at] += src[si + i];
+                        }
+                    }
+                } else {
+                    for (int i = 0; i < k; i++) {
+                        int at = (int) index[i];
+                        if (at < lo || at >= hi) {
+                            continue;
+                        }
+                        int yi = (rowBase + at) * inner;
+                        int si = (a * k + i) * inner;
+                        for (int b = b0; b < b1; b++) {
+                            acc[yi + b] += src[si + b];
+                        }
+                    }
+                }
+                if (whole) {
+                    for (int i = (rowBase + lo) * inner; i < (rowBase + hi) * inner; i++) {
+                        y[i] = (float) acc[i];
+                    }
+                } else {
+                    for (int row = lo; row < hi; row++) {
+                        int yi = (rowBase + row) * inner;
+                        for (int b = b0; b < b1; b++) {
+                            y[yi + b] = (float) acc[yi + b];
+                        }
+                    }
+                }
+            });
+        } finally {
+            scratch.give(acc);
         }
     }
 
