@@ -35,8 +35,11 @@ import java.util.List;
 public final class RenderBench {
     /** Untimed runs before measuring (JIT warm-up). */
     public static final int WARMUP = 5;
-    /** Warm-up lasts at least this long: Vector API kernels are slow until C2 has compiled them. */
-    static final long MIN_WARMUP_NANOS = 3_000_000_000L;
+    /**
+     * Warm-up lasts at least this long: kernels are slow until C2 has compiled them, and on two cores the first
+     * compilations and deoptimisations go on for several seconds (3 s left some runs twice as slow as others).
+     */
+    static final long MIN_WARMUP_NANOS = 10_000_000_000L;
     /** Timed runs per row. */
     public static final int RUNS = 15;
     private static final int[] RESOLUTIONS = {256, 512};

@@ -59,16 +59,13 @@ public final class Texturing {
         }
         Backend backend = uv.backend();
         Tensor uvAt = ScreenSpace.gatherPixels(uv, pixels);                    // [2, n]
-        Tensor u = uvAt.slice(0, 0, 1);                                         // [1, n]
-        Tensor v = uvAt.slice(0, 1, 2);
         double[] uvHost = uvAt.toArray();
-        // fx = u Wt - (x0 + 0.5) is the fractional position within the tap square; written u * scaleX - originX with
-        // per-pixel constants so that a lookup whose two taps fall on the same side outside the texture gets fx = 0
-        // exactly (scale 0): its value does not depend on u there, and a huge u would otherwise cancel badly
-        double[] scaleX = new double[n];
-        double[] scaleY = new double[n];
-        double[] originX = new double[n];
-        double[] originY = new double[n];
+        // f = uv * scale - origin [2, n] (row 0 = fx, row 1 = fy) is the fractional position within the tap square,
+        // u Wt - (x0 + 0.5); written with per-pixel constants so that a lookup whose two taps fall on the same side
+        // outside the texture gets f = 0 exactly (scale 0): its value does not depend on u there, and a huge u would
+        // otherwise cancel badly
+        double[] scale = new double[2 * n];
+        double[] origin = new double[2 * n];
         double[] mask = boundary == BoundaryMode.ZERO ? new double[4 * n] : null;
         double[] tapIndex = new double[4 * n];                                  // into the texels of one channel
         for (int i = 0; i < n; i++) {
@@ -83,10 +80,10 @@ public final class Texturing {
             long y0 = tapOrigin(vh * texH - 0.5, texH, boundary);
             boolean liveX = boundary == BoundaryMode.WRAP || (x0 >= -1 && x0 <= texW - 1);
             boolean liveY = boundary == BoundaryMode.WRAP || (y0 >= -1 && y0 <= texH - 1);
-            scaleX[i] = liveX ? texW : 0;
-            scaleY[i] = liveY ? texH : 0;
-            originX[i] = liveX ? x0 + 0.5 : 0;
-            originY[i] = liveY ? y0 + 0.5 : 0;
+            scale[i] = liveX ? texW : 0;
+            scale[n + i] = liveY ? texH : 0;
+            origin[i] = liveX ? x0 + 0.5 : 0;
+            origin[n + i] = liveY ? y0 + 0.5 : 0;
             int texBatch = tex.dim(0) == 1 ? 0 : pixels[i] / hw;
             for (int j = 0; j < 4; j++) {
                 long tx = x0 + (j & 1);
@@ -99,14 +96,12 @@ public final class Texturing {
                 tapIndex[j * n + i] = ((double) texBatch * texH + cy) * texW + cx;
             }
         }
-        Tensor fx = u.mul(ScreenSpace.constant(backend, scaleX, 1, n)).sub(ScreenSpace.constant(backend, originX, 1, n));
-        Tensor fy = v.mul(ScreenSpace.constant(backend, scaleY, 1, n)).sub(ScreenSpace.constant(backend, originY, 1, n));
-        // tap weights [4, n] = Gx Gy with Gx = (1 - fx, fx, 1 - fx, fx) and Gy = (1 - fy, 1 - fy, fy, fy), by broadcasting
-        Tensor gx = fx.mul(ScreenSpace.constant(backend, new double[] {-1, 1, -1, 1}, 4, 1))
-                .add(ScreenSpace.constant(backend, new double[] {1, 0, 1, 0}, 4, 1));
-        Tensor gy = fy.mul(ScreenSpace.constant(backend, new double[] {-1, -1, 1, 1}, 4, 1))
-                .add(ScreenSpace.constant(backend, new double[] {1, 1, 0, 0}, 4, 1));
-        Tensor weights = gx.mul(gy);
+        Tensor f = uvAt.mul(ScreenSpace.constant(backend, scale, 2, n)).sub(ScreenSpace.constant(backend, origin, 2, n));
+        // g [axis, side, n] = (1 - f, f): the linear weights of the lower and upper tap along x (axis 0) and y (axis 1)
+        Tensor g = f.reshape(2, 1, n).mul(ScreenSpace.constant(backend, new double[] {-1, 1}, 1, 2, 1))
+                .add(ScreenSpace.constant(backend, new double[] {1, 0}, 1, 2, 1));
+        // tap weights [4, n], tap j = 2 ty + tx: gy[ty] gx[tx] by broadcasting [2, 1, n] against [1, 2, n]
+        Tensor weights = g.slice(0, 1, 2).reshape(2, 1, n).mul(g.slice(0, 0, 1)).reshape(4, n);
         if (mask != null) {
             weights = weights.mul(ScreenSpace.constant(backend, mask, 4, n));
         }

@@ -409,14 +409,8 @@ final class MovementKernels {
                         Arrays.fill(acc, (rowBase + row) * inner + b0, (rowBase + row) * inner + b1, 0.0);
                     }
                 }
-                if (inner == 1) {                                               // a scatter of single values
-                    int si = a * k;
-                    for (int i = 0; i < k; i++) {
-                        int at = (int) index[i];
-                        if (at >= lo && at < hi) {
-                            acc[rowBase + at] += src[si + i];
-                        }
-                    }
+                if (inner == 1) {
+                    scatterValues(src, a * k, index, k, lo, hi, acc, rowBase);
                 } else {
                     for (int i = 0; i < k; i++) {
                         int at = (int) index[i];
@@ -445,6 +439,19 @@ final class MovementKernels {
             });
         } finally {
             scratch.give(acc);
+        }
+    }
+
+    /**
+     * acc[base + index[i]] += src[from + i] for the i whose index lies in [lo, hi): a scatter of single values. A
+     * method of its own so that C2 compiles this loop on its own (see ElementwiseKernels' apply).
+     */
+    private static void scatterValues(float[] src, int from, float[] index, int k, int lo, int hi, double[] acc, int base) {
+        for (int i = 0; i < k; i++) {
+            int at = (int) index[i];
+            if (at >= lo && at < hi) {
+                acc[base + at] += src[from + i];
+            }
         }
     }
 
