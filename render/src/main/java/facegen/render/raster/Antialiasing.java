@@ -100,7 +100,7 @@ public final class Antialiasing {
     }
 
     /** The kept pixel pairs, structure of arrays over pairs. */
-    private static final class Pairs {
+    static final class Pairs {
         int count;
         int[] source = new int[64];       // flat pixel index that gives colour
         int[] target = new int[64];       // flat pixel index that receives it
