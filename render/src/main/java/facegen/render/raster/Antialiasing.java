@@ -125,6 +125,7 @@ public final class Antialiasing {
             int rows = r.batch() * h;
             int bands = Math.min(rows, PAIR_BANDS);
             Pairs[] found = new Pairs[bands];
+            byte[] reach = silhouetteSteps(r, topology);
             IntStream.range(0, bands).parallel().forEach(band -> {
                 Pairs pairs = new Pairs();
                 int[] ids = r.triangleIds();
@@ -135,16 +136,63 @@ public final class Antialiasing {
                     for (int x = 0; x < w; x++) {
                         int p = row * w + x;
                         if (x + 1 < w && ids[p] != ids[p + 1]) {
-                            pairs.consider(r, topology, b, p, p + 1, x, y, 1, 0, ids, depth);
+                            pairs.consider(r, topology, b, p, p + 1, x, y, 1, 0, ids, depth, reach);
                         }
                         if (y + 1 < h && ids[p] != ids[p + w]) {
-                            pairs.consider(r, topology, b, p, p + w, x, y, 0, 1, ids, depth);
+                            pairs.consider(r, topology, b, p, p + w, x, y, 0, 1, ids, depth, reach);
                         }
                     }
                 }
                 found[band] = pairs;
             });
             return concat(found);
+        }
+
+        /**
+         * For every triangle b*T + t, the fewest moves the walk in {@link #consider} can make from it to a triangle with
+         * a silhouette edge (a boundary or non-manifold edge, or one whose neighbour faces the other way or is not
+         * drawn), or {@link #MAX_WALK} when that takes more than the walk's MAX_WALK - 1 moves or t is not drawn.
+         * The walk stops with a pair only at a silhouette edge of the triangle it is in, after at most MAX_WALK - 1
+         * moves, so a pair whose front triangle is at MAX_WALK is rejected exactly, without walking.
+         *
+         * <p>Level L holds the triangles with a move into level L - 1 (moves are tested from the triangle left, as the
+         * walk does, so no symmetry of the adjacency is assumed); one sweep over the triangles per level.
+         */
+        static byte[] silhouetteSteps(Raster r, EdgeTopology topology) {
+            int tCount = topology.triangles().count();
+            byte[] steps = new byte[r.batch() * tCount];
+            Arrays.fill(steps, (byte) MAX_WALK);
+            for (int b = 0; b < r.batch(); b++) {
+                int base = b * tCount;
+                for (int t = 0; t < tCount; t++) {
+                    int facing = r.facing(b, t);
+                    for (int k = 0; k < 3 && facing != 0; k++) {
+                        int n = topology.neighbour(t, k);
+                        if (n < 0 || r.facing(b, n) != facing) {
+                            steps[base + t] = 0;
+                            break;
+                        }
+                    }
+                }
+                boolean grew = true;
+                for (int level = 1; level < MAX_WALK && grew; level++) {
+                    grew = false;
+                    for (int t = 0; t < tCount; t++) {
+                        if (steps[base + t] != MAX_WALK || r.facing(b, t) == 0) {
+                            continue;
+                        }
+                        for (int k = 0; k < 3; k++) {
+                            int n = topology.neighbour(t, k);              // a move when n faces the same way as t
+                            if (n >= 0 && steps[base + n] == level - 1 && r.facing(b, n) == r.facing(b, t)) {
+                                steps[base + t] = (byte) level;
+                                grew = true;
+                                break;
+                            }
+                        }
+                    }
+                }
+            }
+            return steps;
         }
 
         private static Pairs concat(Pairs[] parts) {
@@ -168,15 +216,15 @@ public final class Antialiasing {
 
         /** Examines the pair (p at (x, y), q = p + (dx, dy)); keeps it when a silhouette edge of the front triangle separates them. */
         private void consider(Raster r, EdgeTopology topology, int b, int p, int q, int x, int y, int dx, int dy,
-                              int[] ids, float[] depth) {
+                              int[] ids, float[] depth, byte[] reach) {
             double zp = ids[p] < 0 ? Double.POSITIVE_INFINITY : depth[p];
             double zq = ids[q] < 0 ? Double.POSITIVE_INFINITY : depth[q];
             boolean pFront = zp <= zq;
             int f = pFront ? p : q;
             int o = pFront ? q : p;
             int tf = ids[f];
-            if (tf < 0) {
-                return;
+            if (tf < 0 || reach[b * topology.triangles().count() + tf] == MAX_WALK) {
+                return;                                                      // no silhouette edge within the walk
             }
             double fx = (pFront ? x : x + dx) + 0.5;
             double fy = (pFront ? y : y + dy) + 0.5;
