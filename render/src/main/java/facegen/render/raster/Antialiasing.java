@@ -155,43 +155,43 @@ public final class Antialiasing {
          * The walk stops with a pair only at a silhouette edge of the triangle it is in, after at most MAX_WALK - 1
          * moves, so a pair whose front triangle is at MAX_WALK is rejected exactly, without walking.
          *
-         * <p>Level L holds the triangles with a move into level L - 1 (moves are tested from the triangle left, as the
-         * walk does, so no symmetry of the adjacency is assumed); one sweep over the triangles per level.
+         * <p>A breadth-first search from the triangles with a silhouette edge, backwards along moves (a move from t to
+         * n crosses an edge of t whose neighbour is n, facing the same way), one batch element per task.
          */
         static byte[] silhouetteSteps(Raster r, EdgeTopology topology) {
             int tCount = topology.triangles().count();
             byte[] steps = new byte[r.batch() * tCount];
             Arrays.fill(steps, (byte) MAX_WALK);
-            for (int b = 0; b < r.batch(); b++) {
+            IntStream.range(0, r.batch()).parallel().forEach(b -> {
                 int base = b * tCount;
+                int[] queue = new int[tCount];
+                int tail = 0;
                 for (int t = 0; t < tCount; t++) {
                     int facing = r.facing(b, t);
                     for (int k = 0; k < 3 && facing != 0; k++) {
                         int n = topology.neighbour(t, k);
                         if (n < 0 || r.facing(b, n) != facing) {
                             steps[base + t] = 0;
+                            queue[tail++] = t;
                             break;
                         }
                     }
                 }
-                boolean grew = true;
-                for (int level = 1; level < MAX_WALK && grew; level++) {
-                    grew = false;
-                    for (int t = 0; t < tCount; t++) {
-                        if (steps[base + t] != MAX_WALK || r.facing(b, t) == 0) {
-                            continue;
-                        }
-                        for (int k = 0; k < 3; k++) {
-                            int n = topology.neighbour(t, k);              // a move when n faces the same way as t
-                            if (n >= 0 && steps[base + n] == level - 1 && r.facing(b, n) == r.facing(b, t)) {
-                                steps[base + t] = (byte) level;
-                                grew = true;
-                                break;
-                            }
+                for (int head = 0; head < tail; head++) {
+                    int n = queue[head];
+                    int level = steps[base + n] + 1;
+                    if (level == MAX_WALK) {
+                        break;                                               // the queue holds levels in order
+                    }
+                    for (int i = 0; i < topology.referrerCount(n); i++) {
+                        int t = topology.referrer(n, i);
+                        if (steps[base + t] == MAX_WALK && r.facing(b, t) == r.facing(b, n)) {
+                            steps[base + t] = (byte) level;
+                            queue[tail++] = t;
                         }
                     }
                 }
-            }
+            });
             return steps;
         }
 
