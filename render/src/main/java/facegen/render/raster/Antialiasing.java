@@ -112,9 +112,6 @@ public final class Antialiasing {
         double[] offsetY = new double[64];
         double[] sigma = new double[64];
 
-        private final double[] cornerX = new double[3];   // scratch: screen corners of the triangle being walked
-        private final double[] cornerY = new double[3];
-
         /**
          * The pairs in row-major order of their first pixel (horizontal before vertical), found in bands of rows
          * on the common pool and concatenated in band order, so the result does not depend on the thread count.
@@ -233,26 +230,24 @@ public final class Antialiasing {
             // walk along the segment F -> O through F's triangle and on across shared edges into neighbours that face
             // the same way (the same surface; silhouettes of curved meshes are often behind thin sliver triangles)
             // until an edge is a silhouette, or O turns out to lie on the same surface
-            Triangles tri = topology.triangles();
+            int[] corners = topology.triangles().indices();
+            double[] sx = r.screenXs();
+            double[] sy = r.screenYs();
+            int vBase = b * r.vertexCount();
             int current = tf;
             double entry = -1;
             int exit = -1;
             double exitT = 0;
             for (int step = 0; step < MAX_WALK; step++) {
-                double[] sx = cornerX;
-                double[] sy = cornerY;
-                for (int k = 0; k < 3; k++) {
-                    sx[k] = r.screenX(b, tri.corner(current, k));
-                    sy[k] = r.screenY(b, tri.corner(current, k));
-                }
                 // the sign of the screen-space area; the walk only enters drawn triangles, whose facing is that sign
                 // negated (screen y points down), as computed by the rasteriser from the same screen positions
-                double orientation = -r.facing(b, current);
+                int facing = r.facing(b, current);
+                double orientation = -facing;
                 exit = -1;
                 exitT = Double.POSITIVE_INFINITY;
                 for (int k = 0; k < 3; k++) {
-                    int a = (k + 1) % 3;
-                    int c = (k + 2) % 3;
+                    int a = vBase + corners[3 * current + (k + 1) % 3];
+                    int c = vBase + corners[3 * current + (k + 2) % 3];
                     double eF = orientation * Rasterizer.edge(sx[a], sy[a], sx[c], sy[c], fx, fy);
                     double eO = orientation * Rasterizer.edge(sx[a], sy[a], sx[c], sy[c], fx + ox, fy + oy);
                     if (eO < 0 && eF >= 0) {
@@ -267,8 +262,8 @@ public final class Antialiasing {
                     return;                                                  // O lies on this surface: no silhouette
                 }
                 int neighbour = topology.neighbour(current, exit);
-                if (neighbour < 0 || r.facing(b, neighbour) != r.facing(b, current) || r.facing(b, neighbour) == 0) {
-                    break;                                                   // a silhouette edge of `current`
+                if (neighbour < 0 || r.facing(b, neighbour) != facing) {
+                    break;                                                   // a silhouette edge of `current` (facing != 0)
                 }
                 current = neighbour;
                 entry = exitT;
@@ -276,10 +271,10 @@ public final class Antialiasing {
                     return;
                 }
             }
-            int a = tri.corner(current, (exit + 1) % 3);
-            int c = tri.corner(current, (exit + 2) % 3);
-            double edgeDx = Math.abs(r.screenX(b, c) - r.screenX(b, a));
-            double edgeDy = Math.abs(r.screenY(b, c) - r.screenY(b, a));
+            int a = vBase + corners[3 * current + (exit + 1) % 3];
+            int c = vBase + corners[3 * current + (exit + 2) % 3];
+            double edgeDx = Math.abs(sx[c] - sx[a]);
+            double edgeDy = Math.abs(sy[c] - sy[a]);
             boolean perpendicularEnough = dx == 1 ? edgeDy >= edgeDx : edgeDx > edgeDy;
             if (!perpendicularEnough) {
                 return;
@@ -289,9 +284,8 @@ public final class Antialiasing {
             boolean intoO = exitT > 0.5;
             source[i] = intoO ? f : o;
             target[i] = intoO ? o : f;
-            int vBase = b * r.vertexCount();
-            edgeStart[i] = vBase + a;
-            edgeEnd[i] = vBase + c;
+            edgeStart[i] = a;
+            edgeEnd[i] = c;
             centreX[i] = fx;
             centreY[i] = fy;
             offsetX[i] = ox;

@@ -162,6 +162,16 @@ public final class Raster {
         return screenY[b * vertexCount + v];
     }
 
+    /** Screen x of every vertex, [B*V] (shared, not a copy: for inner loops). */
+    double[] screenXs() {
+        return screenX;
+    }
+
+    /** Screen y of every vertex, [B*V] (shared, not a copy). */
+    double[] screenYs() {
+        return screenY;
+    }
+
     int facing(int b, int t) {
         return facing[b * triangles.count() + t];
     }

@@ -271,14 +271,23 @@ public final class Rasterizer {
                 double rowB = (ax - cx) * (qy - cy);
                 double rowC = (bx - ax) * (qy - ay);
                 int row = (py - rowFrom) * width;
+                boolean entered = false;
                 for (int px = xFrom; px <= xTo; px++) {
                     double qx = px + 0.5;
                     double ea = rowA - (cy - by) * (qx - bx);
                     double eb = rowB - (ay - cy) * (qx - cx);
                     double ec = rowC - (by - ay) * (qx - ax);
-                    if (ea < 0 || eb < 0 || ec < 0 || (ea == 0 && !tieA) || (eb == 0 && !tieB) || (ec == 0 && !tieC)) {
+                    // non-short-circuit: one branch per pixel instead of six poorly predicted ones
+                    boolean inside = (ea > 0 | (ea == 0 & tieA)) & (eb > 0 | (eb == 0 & tieB)) & (ec > 0 | (ec == 0 & tieC));
+                    if (!inside) {
+                        // correctly rounded operations are monotone, so each computed edge function is monotone in qx
+                        // along a row and the pixels inside all three form one run: past its end nothing is inside
+                        if (entered) {
+                            break;
+                        }
                         continue;
                     }
+                    entered = true;
                     double ba = ea / twiceArea;
                     double bb = eb / twiceArea;
                     double bc = ec / twiceArea;
