@@ -192,7 +192,7 @@ public final class Raster {
      */
     record Coverage(int[] pixels, int[] pixelTriangle, int[] visible, double[] dx, double[] dy) {
         /**
-         * Rows are listed in parallel (each row's covered pixels go to a range known from a first counting pass); the
+         * Rows are listed in parallel, each into the range a first (cheap, sequential) counting pass gives it; the
          * visible triangles are then numbered in order of first appearance in one sequential pass.
          */
         static Coverage of(Raster r) {
@@ -202,14 +202,13 @@ public final class Raster {
             int tCount = r.triangles.count();
             int[] ids = r.triangle;
             int[] rowStart = new int[rows + 1];
-            IntStream.range(0, rows).parallel().forEach(row -> {
+            for (int row = 0; row < rows; row++) {
                 int covered = 0;
                 for (int p = row * w; p < (row + 1) * w; p++) {
                     covered += ids[p] >= 0 ? 1 : 0;
                 }
-                rowStart[row + 1] = covered;
-            });
-            Arrays.parallelPrefix(rowStart, Integer::sum);
+                rowStart[row + 1] = rowStart[row] + covered;
+            }
             int n = rowStart[rows];
             int[] pixels = new int[n];
             int[] pixelTriangle = new int[n];          // b*T + t until the triangles are numbered below

@@ -20,8 +20,6 @@ public final class Rasterizer {
     static final double DEGENERATE_AREA = 1e-12;
     /** Rows per band of the parallel z-buffer: small enough for load balance, large enough that few triangles span two. */
     static final int BAND_ROWS = 16;
-    /** Triangles per parallel task of the per-triangle setup. */
-    static final int SETUP_CHUNK = 4096;
 
     private Rasterizer() {}
 
@@ -72,8 +70,10 @@ public final class Rasterizer {
             }
         }
         Frame frame = new Frame(p, batch, tri, height, width);
-        IntStream.range(0, batch * frame.setupChunks).parallel().forEach(frame::setup);
-        IntStream.range(0, batch).parallel().forEach(frame::bin);
+        for (int b = 0; b < batch; b++) {
+            frame.setup(b);
+            frame.bin(b);
+        }
         IntStream.range(0, batch * frame.bands).parallel().forEach(frame::drawBand);
         return new Raster(batch, height, width, v, tri, frame.triangle, frame.baryU, frame.baryV, frame.depth, frame.sx,
                 frame.sy, frame.facing);
@@ -94,9 +94,10 @@ public final class Rasterizer {
     }
 
     /**
-     * One call's work, in three passes that each run in parallel: {@link #setup} finds every triangle's facing and
-     * pixel bounds, {@link #bin} lists the triangles overlapping each band of {@link #BAND_ROWS} rows, {@link #drawBand}
-     * runs the z-buffer over one band. Each pixel belongs to one band, whose triangles are drawn in index order, so
+     * One call's work: {@link #setup} finds every triangle's facing and pixel bounds, {@link #bin} lists the
+     * triangles overlapping each band of {@link #BAND_ROWS} rows (both cheap and sequential: one fork-join phase per
+     * call costs less than two when the cores are shared), then {@link #drawBand} runs the z-buffer over the bands in
+     * parallel. Each pixel belongs to one band, whose triangles are drawn in index order, so
      * the result is that of drawing all triangles in index order into one buffer, whatever the thread count.
      */
     private static final class Frame {
@@ -107,7 +108,6 @@ public final class Rasterizer {
         final int vertices;
         final int tCount;
         final int[] corners;        // tri.indices(): 3 corners per triangle
-        final int setupChunks;      // triangle chunks per batch element in setup
         final int bands;            // row bands per batch element
         final double[] sx;          // [B*V] screen x, NaN where w <= 0
         final double[] sy;          // [B*V] screen y
@@ -131,7 +131,6 @@ public final class Rasterizer {
             this.vertices = tri.vertexCount();
             this.tCount = tri.count();
             this.corners = tri.indices();
-            this.setupChunks = Math.max(1, (tCount + SETUP_CHUNK - 1) / SETUP_CHUNK);
             this.bands = (height + BAND_ROWS - 1) / BAND_ROWS;
             int n = batch * vertices;
             sx = new double[n];
@@ -157,12 +156,10 @@ public final class Rasterizer {
             depth = new float[pixels];
         }
 
-        /** Facing, area and pixel bounds of the triangles of setup chunk {@code task} (batch-major). */
-        void setup(int task) {
-            int b = task / setupChunks;
-            int chunk = task % setupChunks;
+        /** Facing, area and pixel bounds of the triangles of batch element b. */
+        void setup(int b) {
             int vBase = b * vertices;
-            for (int t = chunk * SETUP_CHUNK; t < Math.min(tCount, (chunk + 1) * SETUP_CHUNK); t++) {
+            for (int t = 0; t < tCount; t++) {
                 int g = b * tCount + t;
                 bounds[4 * g + 2] = 0;
                 bounds[4 * g + 3] = -1;
