@@ -17,7 +17,8 @@ import java.util.stream.IntStream;
  * The pixel with the nearer surface is F, the other O. The segment from F's centre to O's centre is followed out of
  * F's triangle, across shared edges into neighbours facing the same way (up to {@link #MAX_WALK} triangles, so the
  * thin slivers at the rim of a curved mesh do not hide its silhouette), until it leaves through a <em>silhouette</em>
- * edge (a boundary edge, or one whose neighbouring triangle faces the other way). If that edge is more perpendicular
+ * edge (a boundary edge, or one whose neighbouring triangle faces the other way); pairs whose front triangle is more
+ * than MAX_WALK - 1 such moves from every silhouette edge are skipped without walking. If that edge is more perpendicular
  * to the pair than parallel (horizontal pairs take edges steeper than 45 degrees, vertical pairs the others, so no
  * edge is counted twice), the pair is kept with the crossing point t in (0, 1) along F to O. Then, with tensor ops, t is recomputed from the edge's clip-space endpoints (so gradients reach
  * them) and the colours blend: if t &gt; 1/2 the edge cuts into O, which gets (t - 1/2) of F's colour; otherwise F
@@ -99,7 +100,7 @@ public final class Antialiasing {
         return Pairs.find(rast, topology).count;
     }
 
-    /** The kept pixel pairs, structure of arrays over pairs. */
+    /** The kept pixel pairs, structure of arrays over pairs (package-private so tests can compare them exactly). */
     static final class Pairs {
         int count;
         int[] source = new int[64];       // flat pixel index that gives colour
@@ -122,7 +123,7 @@ public final class Antialiasing {
             int rows = r.batch() * h;
             int bands = Math.min(rows, PAIR_BANDS);
             Pairs[] found = new Pairs[bands];
-            byte[] reach = silhouetteSteps(r, topology);
+            byte[] steps = silhouetteSteps(r, topology);
             IntStream.range(0, bands).parallel().forEach(band -> {
                 Pairs pairs = new Pairs();
                 int[] ids = r.triangleIds();
@@ -133,10 +134,10 @@ public final class Antialiasing {
                     for (int x = 0; x < w; x++) {
                         int p = row * w + x;
                         if (x + 1 < w && ids[p] != ids[p + 1]) {
-                            pairs.consider(r, topology, b, p, p + 1, x, y, 1, 0, ids, depth, reach);
+                            pairs.consider(r, topology, b, p, p + 1, x, y, 1, 0, ids, depth, steps);
                         }
                         if (y + 1 < h && ids[p] != ids[p + w]) {
-                            pairs.consider(r, topology, b, p, p + w, x, y, 0, 1, ids, depth, reach);
+                            pairs.consider(r, topology, b, p, p + w, x, y, 0, 1, ids, depth, steps);
                         }
                     }
                 }
@@ -155,7 +156,7 @@ public final class Antialiasing {
          * <p>A breadth-first search from the triangles with a silhouette edge, backwards along moves (a move from t to
          * n crosses an edge of t whose neighbour is n, facing the same way), one batch element per task.
          */
-        static byte[] silhouetteSteps(Raster r, EdgeTopology topology) {
+        private static byte[] silhouetteSteps(Raster r, EdgeTopology topology) {
             int tCount = topology.triangles().count();
             byte[] steps = new byte[r.batch() * tCount];
             Arrays.fill(steps, (byte) MAX_WALK);
@@ -213,14 +214,14 @@ public final class Antialiasing {
 
         /** Examines the pair (p at (x, y), q = p + (dx, dy)); keeps it when a silhouette edge of the front triangle separates them. */
         private void consider(Raster r, EdgeTopology topology, int b, int p, int q, int x, int y, int dx, int dy,
-                              int[] ids, float[] depth, byte[] reach) {
+                              int[] ids, float[] depth, byte[] steps) {
             double zp = ids[p] < 0 ? Double.POSITIVE_INFINITY : depth[p];
             double zq = ids[q] < 0 ? Double.POSITIVE_INFINITY : depth[q];
             boolean pFront = zp <= zq;
             int f = pFront ? p : q;
             int o = pFront ? q : p;
             int tf = ids[f];
-            if (tf < 0 || reach[b * topology.triangles().count() + tf] == MAX_WALK) {
+            if (tf < 0 || steps[b * topology.triangles().count() + tf] == MAX_WALK) {
                 return;                                                      // no silhouette edge within the walk
             }
             double fx = (pFront ? x : x + dx) + 0.5;

@@ -102,7 +102,6 @@ public final class Rasterizer {
      */
     private static final class Frame {
         final double[] p;           // [B*V*4] clip-space positions
-        final int batch;
         final int height;
         final int width;
         final int vertices;
@@ -111,7 +110,7 @@ public final class Rasterizer {
         final int bands;            // row bands per batch element
         final double[] sx;          // [B*V] screen x, NaN where w <= 0
         final double[] sy;          // [B*V] screen y
-        final double[] zOverW;      // [B*V] z/w
+        final double[] zOverW;      // [B*V] z/w (read for drawn triangles only, whose w > 0)
         final double[] invW;        // [B*V] 1/w
         final byte[] facing;        // [B*T]
         final double[] area;        // [B*T] signed screen-space twice area
@@ -125,7 +124,6 @@ public final class Rasterizer {
 
         Frame(double[] p, int batch, Triangles tri, int height, int width) {
             this.p = p;
-            this.batch = batch;
             this.height = height;
             this.width = width;
             this.vertices = tri.vertexCount();
