@@ -165,14 +165,9 @@ public final class Antialiasing {
                 int[] queue = new int[tCount];
                 int tail = 0;
                 for (int t = 0; t < tCount; t++) {
-                    int facing = r.facing(b, t);
-                    for (int k = 0; k < 3 && facing != 0; k++) {
-                        int n = topology.neighbour(t, k);
-                        if (n < 0 || r.facing(b, n) != facing) {
-                            steps[base + t] = 0;
-                            queue[tail++] = t;
-                            break;
-                        }
+                    if (hasSilhouetteEdge(r, topology, b, t)) {
+                        steps[base + t] = 0;
+                        queue[tail++] = t;
                     }
                 }
                 for (int head = 0; head < tail; head++) {
@@ -191,6 +186,18 @@ public final class Antialiasing {
                 }
             });
             return steps;
+        }
+
+        /** Whether triangle t of batch element b is drawn and the walk would stop at one of its edges. */
+        private static boolean hasSilhouetteEdge(Raster r, EdgeTopology topology, int b, int t) {
+            int facing = r.facing(b, t);
+            for (int k = 0; k < 3 && facing != 0; k++) {
+                int n = topology.neighbour(t, k);
+                if (n < 0 || r.facing(b, n) != facing) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         private static Pairs concat(Pairs[] parts) {

@@ -136,11 +136,7 @@ public final class Rasterizer {
             zOverW = new double[n];
             invW = new double[n];
             for (int i = 0; i < n; i++) {
-                double w = p[4 * i + 3];
-                sx[i] = w > 0 ? (p[4 * i] / w + 1) * width / 2.0 : Double.NaN;
-                sy[i] = w > 0 ? (1 - p[4 * i + 1] / w) * height / 2.0 : Double.NaN;
-                zOverW[i] = p[4 * i + 2] / w;
-                invW[i] = 1 / w;
+                project(i);
             }
             facing = new byte[batch * tCount];
             area = new double[batch * tCount];
@@ -154,32 +150,48 @@ public final class Rasterizer {
             depth = new float[pixels];
         }
 
+        /**
+         * Screen position, z/w and 1/w of vertex row i. Per-vertex and per-triangle bodies are methods of their own:
+         * called thousands of times per frame they reach the optimising compiler within the first frames, where a loop
+         * run once per frame waits for on-stack replacement.
+         */
+        private void project(int i) {
+            double w = p[4 * i + 3];
+            sx[i] = w > 0 ? (p[4 * i] / w + 1) * width / 2.0 : Double.NaN;
+            sy[i] = w > 0 ? (1 - p[4 * i + 1] / w) * height / 2.0 : Double.NaN;
+            zOverW[i] = p[4 * i + 2] / w;
+            invW[i] = 1 / w;
+        }
+
         /** Facing, area and pixel bounds of the triangles of batch element b. */
         void setup(int b) {
-            int vBase = b * vertices;
             for (int t = 0; t < tCount; t++) {
-                int g = b * tCount + t;
-                bounds[4 * g + 2] = 0;
-                bounds[4 * g + 3] = -1;
-                int i0 = vBase + corners[3 * t];
-                int i1 = vBase + corners[3 * t + 1];
-                int i2 = vBase + corners[3 * t + 2];
-                if (!(p[4 * i0 + 3] > 0 && p[4 * i1 + 3] > 0 && p[4 * i2 + 3] > 0)) {
-                    continue;                                                   // a vertex behind the eye: not drawn
-                }
-                double a = edge(sx[i0], sy[i0], sx[i1], sy[i1], sx[i2], sy[i2]);  // screen space, y down
-                if (!(Math.abs(a) > DEGENERATE_AREA)) {
-                    continue;
-                }
-                facing[g] = (byte) (a < 0 ? 1 : -1);                            // y flips between clip and screen space
-                area[g] = a;
-                // pixel centres (i + 0.5, j + 0.5) inside the bounding box
-                bounds[4 * g] = Math.max(0, (int) Math.ceil(Math.min(sx[i0], Math.min(sx[i1], sx[i2])) - 0.5));
-                bounds[4 * g + 1] = Math.min(width - 1, (int) Math.floor(Math.max(sx[i0], Math.max(sx[i1], sx[i2])) - 0.5));
-                if (bounds[4 * g] <= bounds[4 * g + 1]) {
-                    bounds[4 * g + 2] = Math.max(0, (int) Math.ceil(Math.min(sy[i0], Math.min(sy[i1], sy[i2])) - 0.5));
-                    bounds[4 * g + 3] = Math.min(height - 1, (int) Math.floor(Math.max(sy[i0], Math.max(sy[i1], sy[i2])) - 0.5));
-                }
+                setup(b * tCount + t, b * vertices, t);
+            }
+        }
+
+        /** Facing, area and pixel bounds of triangle t, g = b*T + t, whose batch element's vertices start at vBase. */
+        private void setup(int g, int vBase, int t) {
+            bounds[4 * g + 2] = 0;
+            bounds[4 * g + 3] = -1;
+            int i0 = vBase + corners[3 * t];
+            int i1 = vBase + corners[3 * t + 1];
+            int i2 = vBase + corners[3 * t + 2];
+            if (!(p[4 * i0 + 3] > 0 && p[4 * i1 + 3] > 0 && p[4 * i2 + 3] > 0)) {
+                return;                                                         // a vertex behind the eye: not drawn
+            }
+            double a = edge(sx[i0], sy[i0], sx[i1], sy[i1], sx[i2], sy[i2]);      // screen space, y down
+            if (!(Math.abs(a) > DEGENERATE_AREA)) {
+                return;
+            }
+            facing[g] = (byte) (a < 0 ? 1 : -1);                                // y flips between clip and screen space
+            area[g] = a;
+            // pixel centres (i + 0.5, j + 0.5) inside the bounding box
+            bounds[4 * g] = Math.max(0, (int) Math.ceil(Math.min(sx[i0], Math.min(sx[i1], sx[i2])) - 0.5));
+            bounds[4 * g + 1] = Math.min(width - 1, (int) Math.floor(Math.max(sx[i0], Math.max(sx[i1], sx[i2])) - 0.5));
+            if (bounds[4 * g] <= bounds[4 * g + 1]) {
+                bounds[4 * g + 2] = Math.max(0, (int) Math.ceil(Math.min(sy[i0], Math.min(sy[i1], sy[i2])) - 0.5));
+                bounds[4 * g + 3] = Math.min(height - 1, (int) Math.floor(Math.max(sy[i0], Math.max(sy[i1], sy[i2])) - 0.5));
             }
         }
 
