@@ -21,10 +21,29 @@ public final class EdgeTopology {
 
     private final Triangles triangles;
     private final int[] neighbour;
+    private final int[] referrerStart;     // [T + 1] CSR offsets into referrers
+    private final int[] referrers;         // triangles t' with neighbour(t', k) == t, grouped by t
 
     private EdgeTopology(Triangles triangles, int[] neighbour) {
         this.triangles = triangles;
         this.neighbour = neighbour;
+        int n = triangles.count();
+        referrerStart = new int[n + 1];
+        for (int other : neighbour) {
+            if (other >= 0) {
+                referrerStart[other + 1]++;
+            }
+        }
+        for (int t = 0; t < n; t++) {
+            referrerStart[t + 1] += referrerStart[t];
+        }
+        referrers = new int[referrerStart[n]];
+        int[] next = java.util.Arrays.copyOf(referrerStart, n);
+        for (int e = 0; e < neighbour.length; e++) {
+            if (neighbour[e] >= 0) {
+                referrers[next[neighbour[e]]++] = e / 3;
+            }
+        }
     }
 
     /** The topology of {@code triangles}. */
@@ -72,6 +91,20 @@ public final class EdgeTopology {
     /** The triangle across edge {@code k} of triangle {@code t}, or {@link #BOUNDARY} / {@link #NON_MANIFOLD}. */
     public int neighbour(int t, int k) {
         return neighbour[3 * t + k];
+    }
+
+    /**
+     * How many edges of other triangles have {@code t} as their {@link #neighbour}: for a manifold mesh, t's
+     * neighbours; they can differ where an edge was found non-manifold on one side only (two triangles on the same three
+     * vertices), so searches that follow neighbours backwards use these.
+     */
+    public int referrerCount(int t) {
+        return referrerStart[t + 1] - referrerStart[t];
+    }
+
+    /** The triangle owning the {@code i}-th edge (in triangle order) whose neighbour is {@code t}, i &lt; {@link #referrerCount}. */
+    public int referrer(int t, int i) {
+        return referrers[referrerStart[t] + i];
     }
 
     /** The vertices joined to each vertex by an edge, for every vertex of {@code tri}. */

@@ -17,7 +17,8 @@ import java.util.stream.IntStream;
  * The pixel with the nearer surface is F, the other O. The segment from F's centre to O's centre is followed out of
  * F's triangle, across shared edges into neighbours facing the same way (up to {@link #MAX_WALK} triangles, so the
  * thin slivers at the rim of a curved mesh do not hide its silhouette), until it leaves through a <em>silhouette</em>
- * edge (a boundary edge, or one whose neighbouring triangle faces the other way). If that edge is more perpendicular
+ * edge (a boundary edge, or one whose neighbouring triangle faces the other way); pairs whose front triangle is more
+ * than MAX_WALK - 1 such moves from every silhouette edge are skipped without walking. If that edge is more perpendicular
  * to the pair than parallel (horizontal pairs take edges steeper than 45 degrees, vertical pairs the others, so no
  * edge is counted twice), the pair is kept with the crossing point t in (0, 1) along F to O. Then, with tensor ops, t is recomputed from the edge's clip-space endpoints (so gradients reach
  * them) and the colours blend: if t &gt; 1/2 the edge cuts into O, which gets (t - 1/2) of F's colour; otherwise F
@@ -99,8 +100,8 @@ public final class Antialiasing {
         return Pairs.find(rast, topology).count;
     }
 
-    /** The kept pixel pairs, structure of arrays over pairs. */
-    private static final class Pairs {
+    /** The kept pixel pairs, structure of arrays over pairs (package-private so tests can compare them exactly). */
+    static final class Pairs {
         int count;
         int[] source = new int[64];       // flat pixel index that gives colour
         int[] target = new int[64];       // flat pixel index that receives it
@@ -112,9 +113,6 @@ public final class Antialiasing {
         double[] offsetY = new double[64];
         double[] sigma = new double[64];
 
-        private final double[] cornerX = new double[3];   // scratch: screen corners of the triangle being walked
-        private final double[] cornerY = new double[3];
-
         /**
          * The pairs in row-major order of their first pixel (horizontal before vertical), found in bands of rows
          * on the common pool and concatenated in band order, so the result does not depend on the thread count.
@@ -125,6 +123,7 @@ public final class Antialiasing {
             int rows = r.batch() * h;
             int bands = Math.min(rows, PAIR_BANDS);
             Pairs[] found = new Pairs[bands];
+            byte[] steps = silhouetteSteps(r, topology);
             IntStream.range(0, bands).parallel().forEach(band -> {
                 Pairs pairs = new Pairs();
                 int[] ids = r.triangleIds();
@@ -135,16 +134,70 @@ public final class Antialiasing {
                     for (int x = 0; x < w; x++) {
                         int p = row * w + x;
                         if (x + 1 < w && ids[p] != ids[p + 1]) {
-                            pairs.consider(r, topology, b, p, p + 1, x, y, 1, 0, ids, depth);
+                            pairs.consider(r, topology, b, p, p + 1, x, y, 1, 0, ids, depth, steps);
                         }
                         if (y + 1 < h && ids[p] != ids[p + w]) {
-                            pairs.consider(r, topology, b, p, p + w, x, y, 0, 1, ids, depth);
+                            pairs.consider(r, topology, b, p, p + w, x, y, 0, 1, ids, depth, steps);
                         }
                     }
                 }
                 found[band] = pairs;
             });
             return concat(found);
+        }
+
+        /**
+         * For every triangle b*T + t, the fewest moves the walk in {@link #consider} can make from it to a triangle with
+         * a silhouette edge (a boundary or non-manifold edge, or one whose neighbour faces the other way or is not
+         * drawn), or {@link #MAX_WALK} when that takes more than the walk's MAX_WALK - 1 moves or t is not drawn.
+         * The walk stops with a pair only at a silhouette edge of the triangle it is in, after at most MAX_WALK - 1
+         * moves, so a pair whose front triangle is at MAX_WALK is rejected exactly, without walking.
+         *
+         * <p>A breadth-first search from the triangles with a silhouette edge, backwards along moves (a move from t to
+         * n crosses an edge of t whose neighbour is n, facing the same way), one batch element per task.
+         */
+        private static byte[] silhouetteSteps(Raster r, EdgeTopology topology) {
+            int tCount = topology.triangles().count();
+            byte[] steps = new byte[r.batch() * tCount];
+            Arrays.fill(steps, (byte) MAX_WALK);
+            IntStream.range(0, r.batch()).parallel().forEach(b -> {
+                int base = b * tCount;
+                int[] queue = new int[tCount];
+                int tail = 0;
+                for (int t = 0; t < tCount; t++) {
+                    if (hasSilhouetteEdge(r, topology, b, t)) {
+                        steps[base + t] = 0;
+                        queue[tail++] = t;
+                    }
+                }
+                for (int head = 0; head < tail; head++) {
+                    int n = queue[head];
+                    int level = steps[base + n] + 1;
+                    if (level == MAX_WALK) {
+                        break;                                               // the queue holds levels in order
+                    }
+                    for (int i = 0; i < topology.referrerCount(n); i++) {
+                        int t = topology.referrer(n, i);
+                        if (steps[base + t] == MAX_WALK && r.facing(b, t) == r.facing(b, n)) {
+                            steps[base + t] = (byte) level;
+                            queue[tail++] = t;
+                        }
+                    }
+                }
+            });
+            return steps;
+        }
+
+        /** Whether triangle t of batch element b is drawn and the walk would stop at one of its edges. */
+        private static boolean hasSilhouetteEdge(Raster r, EdgeTopology topology, int b, int t) {
+            int facing = r.facing(b, t);
+            for (int k = 0; k < 3 && facing != 0; k++) {
+                int n = topology.neighbour(t, k);
+                if (n < 0 || r.facing(b, n) != facing) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         private static Pairs concat(Pairs[] parts) {
@@ -168,15 +221,15 @@ public final class Antialiasing {
 
         /** Examines the pair (p at (x, y), q = p + (dx, dy)); keeps it when a silhouette edge of the front triangle separates them. */
         private void consider(Raster r, EdgeTopology topology, int b, int p, int q, int x, int y, int dx, int dy,
-                              int[] ids, float[] depth) {
+                              int[] ids, float[] depth, byte[] steps) {
             double zp = ids[p] < 0 ? Double.POSITIVE_INFINITY : depth[p];
             double zq = ids[q] < 0 ? Double.POSITIVE_INFINITY : depth[q];
             boolean pFront = zp <= zq;
             int f = pFront ? p : q;
             int o = pFront ? q : p;
             int tf = ids[f];
-            if (tf < 0) {
-                return;
+            if (tf < 0 || steps[b * topology.triangles().count() + tf] == MAX_WALK) {
+                return;                                                      // no silhouette edge within the walk
             }
             double fx = (pFront ? x : x + dx) + 0.5;
             double fy = (pFront ? y : y + dy) + 0.5;
@@ -185,26 +238,24 @@ public final class Antialiasing {
             // walk along the segment F -> O through F's triangle and on across shared edges into neighbours that face
             // the same way (the same surface; silhouettes of curved meshes are often behind thin sliver triangles)
             // until an edge is a silhouette, or O turns out to lie on the same surface
-            Triangles tri = topology.triangles();
+            int[] corners = topology.triangles().indices();
+            double[] sx = r.screenXs();
+            double[] sy = r.screenYs();
+            int vBase = b * r.vertexCount();
             int current = tf;
             double entry = -1;
             int exit = -1;
             double exitT = 0;
             for (int step = 0; step < MAX_WALK; step++) {
-                double[] sx = cornerX;
-                double[] sy = cornerY;
-                for (int k = 0; k < 3; k++) {
-                    sx[k] = r.screenX(b, tri.corner(current, k));
-                    sy[k] = r.screenY(b, tri.corner(current, k));
-                }
                 // the sign of the screen-space area; the walk only enters drawn triangles, whose facing is that sign
                 // negated (screen y points down), as computed by the rasteriser from the same screen positions
-                double orientation = -r.facing(b, current);
+                int facing = r.facing(b, current);
+                double orientation = -facing;
                 exit = -1;
                 exitT = Double.POSITIVE_INFINITY;
                 for (int k = 0; k < 3; k++) {
-                    int a = (k + 1) % 3;
-                    int c = (k + 2) % 3;
+                    int a = vBase + corners[3 * current + (k + 1) % 3];
+                    int c = vBase + corners[3 * current + (k + 2) % 3];
                     double eF = orientation * Rasterizer.edge(sx[a], sy[a], sx[c], sy[c], fx, fy);
                     double eO = orientation * Rasterizer.edge(sx[a], sy[a], sx[c], sy[c], fx + ox, fy + oy);
                     if (eO < 0 && eF >= 0) {
@@ -219,8 +270,8 @@ public final class Antialiasing {
                     return;                                                  // O lies on this surface: no silhouette
                 }
                 int neighbour = topology.neighbour(current, exit);
-                if (neighbour < 0 || r.facing(b, neighbour) != r.facing(b, current) || r.facing(b, neighbour) == 0) {
-                    break;                                                   // a silhouette edge of `current`
+                if (neighbour < 0 || r.facing(b, neighbour) != facing) {
+                    break;                                                   // a silhouette edge of `current` (facing != 0)
                 }
                 current = neighbour;
                 entry = exitT;
@@ -228,10 +279,10 @@ public final class Antialiasing {
                     return;
                 }
             }
-            int a = tri.corner(current, (exit + 1) % 3);
-            int c = tri.corner(current, (exit + 2) % 3);
-            double edgeDx = Math.abs(r.screenX(b, c) - r.screenX(b, a));
-            double edgeDy = Math.abs(r.screenY(b, c) - r.screenY(b, a));
+            int a = vBase + corners[3 * current + (exit + 1) % 3];
+            int c = vBase + corners[3 * current + (exit + 2) % 3];
+            double edgeDx = Math.abs(sx[c] - sx[a]);
+            double edgeDy = Math.abs(sy[c] - sy[a]);
             boolean perpendicularEnough = dx == 1 ? edgeDy >= edgeDx : edgeDx > edgeDy;
             if (!perpendicularEnough) {
                 return;
@@ -241,9 +292,8 @@ public final class Antialiasing {
             boolean intoO = exitT > 0.5;
             source[i] = intoO ? f : o;
             target[i] = intoO ? o : f;
-            int vBase = b * r.vertexCount();
-            edgeStart[i] = vBase + a;
-            edgeEnd[i] = vBase + c;
+            edgeStart[i] = a;
+            edgeEnd[i] = c;
             centreX[i] = fx;
             centreY[i] = fy;
             offsetX[i] = ox;

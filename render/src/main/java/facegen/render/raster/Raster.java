@@ -4,6 +4,9 @@ import facegen.engine.backend.Backend;
 import facegen.engine.tensor.Tensor;
 import facegen.render.mesh.Triangles;
 
+import java.util.Arrays;
+import java.util.stream.IntStream;
+
 /**
  * The output of {@link Rasterizer#rasterize}: for every pixel of a batch of B images of H x W pixels, the nearest
  * triangle whose interior contains the pixel centre, its perspective-correct barycentrics and its depth; plus the
@@ -159,6 +162,16 @@ public final class Raster {
         return screenY[b * vertexCount + v];
     }
 
+    /** Screen x of every vertex, [B*V] (shared, not a copy: for inner loops). */
+    double[] screenXs() {
+        return screenX;
+    }
+
+    /** Screen y of every vertex, [B*V] (shared, not a copy). */
+    double[] screenYs() {
+        return screenY;
+    }
+
     int facing(int b, int t) {
         return facing[b * triangles.count() + t];
     }
@@ -178,43 +191,60 @@ public final class Raster {
      * of its local coordinates, which keeps float32 plane equations accurate far from the image origin).
      */
     record Coverage(int[] pixels, int[] pixelTriangle, int[] visible, double[] dx, double[] dy) {
+        /**
+         * Rows are listed in parallel, each into the range a first (cheap, sequential) counting pass gives it; the
+         * visible triangles are then numbered in order of first appearance in one sequential pass.
+         */
         static Coverage of(Raster r) {
-            int hw = r.height * r.width;
+            int h = r.height;
+            int w = r.width;
+            int rows = r.batch * h;
             int tCount = r.triangles.count();
-            int n = 0;
-            for (int id : r.triangle) {
-                if (id >= 0) {
-                    n++;
+            int[] ids = r.triangle;
+            int[] rowStart = new int[rows + 1];
+            for (int row = 0; row < rows; row++) {
+                int covered = 0;
+                for (int p = row * w; p < (row + 1) * w; p++) {
+                    covered += ids[p] >= 0 ? 1 : 0;
                 }
+                rowStart[row + 1] = rowStart[row] + covered;
             }
+            int n = rowStart[rows];
             int[] pixels = new int[n];
-            int[] pixelTriangle = new int[n];
+            int[] pixelTriangle = new int[n];          // b*T + t until the triangles are numbered below
             double[] dx = new double[n];
             double[] dy = new double[n];
+            IntStream.range(0, rows).parallel().forEach(row -> {
+                int b = row / h;
+                double centreY = row % h + 0.5;
+                int k = rowStart[row];
+                for (int x = 0; x < w; x++) {
+                    int p = row * w + x;
+                    int t = ids[p];
+                    if (t < 0) {
+                        continue;
+                    }
+                    int v0 = b * r.vertexCount + r.triangles.corner(t, 0);
+                    pixels[k] = p;
+                    pixelTriangle[k] = b * tCount + t;
+                    dx[k] = x + 0.5 - r.screenX[v0];
+                    dy[k] = centreY - r.screenY[v0];
+                    k++;
+                }
+            });
             int[] compact = new int[r.batch * tCount];
-            java.util.Arrays.fill(compact, -1);
+            Arrays.fill(compact, -1);
             int[] visible = new int[Math.min(n, r.batch * tCount)];
             int nVisible = 0;
-            int k = 0;
-            for (int p = 0; p < r.triangle.length; p++) {
-                int t = r.triangle[p];
-                if (t < 0) {
-                    continue;
-                }
-                int b = p / hw;
-                int global = b * tCount + t;
+            for (int k = 0; k < n; k++) {
+                int global = pixelTriangle[k];
                 if (compact[global] < 0) {
                     compact[global] = nVisible;
                     visible[nVisible++] = global;
                 }
-                int v0 = r.triangles.corner(t, 0);
-                pixels[k] = p;
                 pixelTriangle[k] = compact[global];
-                dx[k] = (p % r.width) + 0.5 - r.screenX(b, v0);
-                dy[k] = ((p % hw) / r.width) + 0.5 - r.screenY(b, v0);
-                k++;
             }
-            return new Coverage(pixels, pixelTriangle, java.util.Arrays.copyOf(visible, nVisible), dx, dy);
+            return new Coverage(pixels, pixelTriangle, Arrays.copyOf(visible, nVisible), dx, dy);
         }
     }
 }

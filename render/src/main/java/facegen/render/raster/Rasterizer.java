@@ -18,6 +18,8 @@ public final class Rasterizer {
 
     /** Screen-space |2 x area| below which a triangle is degenerate and covers nothing (square pixels). */
     static final double DEGENERATE_AREA = 1e-12;
+    /** Rows per band of the parallel z-buffer: small enough for load balance, large enough that few triangles span two. */
+    static final int BAND_ROWS = 16;
 
     private Rasterizer() {}
 
@@ -67,39 +69,14 @@ public final class Rasterizer {
                         + " has a non-finite coordinate " + "xyzw".charAt(i % 4) + " = " + p[i]);
             }
         }
-        int hw = height * width;
-        int tCount = tri.count();
-        double[] sx = new double[batch * v];
-        double[] sy = new double[batch * v];
-        for (int i = 0; i < batch * v; i++) {
-            double w = p[4 * i + 3];
-            sx[i] = w > 0 ? (p[4 * i] / w + 1) * width / 2.0 : Double.NaN;
-            sy[i] = w > 0 ? (1 - p[4 * i + 1] / w) * height / 2.0 : Double.NaN;
+        Frame frame = new Frame(p, batch, tri, height, width);
+        for (int b = 0; b < batch; b++) {
+            frame.setup(b);
+            frame.bin(b);
         }
-        int[] triangle = new int[batch * hw];
-        Arrays.fill(triangle, -1);
-        float[] baryU = new float[batch * hw];
-        float[] baryV = new float[batch * hw];
-        float[] depth = new float[batch * hw];
-        Arrays.fill(depth, Float.POSITIVE_INFINITY);
-        double[] zBuffer = new double[batch * hw];
-        Arrays.fill(zBuffer, Double.POSITIVE_INFINITY);
-        byte[] facing = new byte[batch * tCount];
-        int bands = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), height / 16));
-        IntStream.range(0, batch * bands).parallel().forEach(task -> {
-            int b = task / bands;
-            int band = task % bands;
-            int rowFrom = band * height / bands;
-            int rowTo = (band + 1) * height / bands;
-            Target target = new Target(b * hw, width, triangle, baryU, baryV, depth, zBuffer);
-            for (int t = 0; t < tCount; t++) {
-                int f = drawTriangle(p, sx, sy, b * v, tri, t, rowFrom, rowTo, width, target);
-                if (band == 0) {
-                    facing[b * tCount + t] = (byte) f;
-                }
-            }
-        });
-        return new Raster(batch, height, width, v, tri, triangle, baryU, baryV, depth, sx, sy, facing);
+        IntStream.range(0, batch * frame.bands).parallel().forEach(frame::drawBand);
+        return new Raster(batch, height, width, v, tri, frame.triangle, frame.baryU, frame.baryV, frame.depth, frame.sx,
+                frame.sy, frame.facing);
     }
 
     /** Batch size of {@code pos} after checking it against the triangles. */
@@ -116,88 +93,228 @@ public final class Rasterizer {
         return batched ? pos.dim(0) : 1;
     }
 
-    /** Where one batch element's pixels go. */
-    private record Target(int offset, int width, int[] triangle, float[] baryU, float[] baryV, float[] depth,
-                          double[] zBuffer) {}
-
     /**
-     * Draws triangle t into rows [rowFrom, rowTo) and returns its facing in clip space (+1 counter-clockwise,
-     * -1 clockwise, 0 when not drawn: behind the eye or degenerate).
+     * One call's work: {@link #setup} finds every triangle's facing and pixel bounds, {@link #bin} lists the
+     * triangles overlapping each band of {@link #BAND_ROWS} rows (both cheap and sequential: one fork-join phase per
+     * call costs less than two when the cores are shared), then {@link #drawBand} runs the z-buffer over the bands in
+     * parallel. Each pixel belongs to one band, whose triangles are drawn in index order, so
+     * the result is that of drawing all triangles in index order into one buffer, whatever the thread count.
      */
-    private static int drawTriangle(double[] p, double[] sx, double[] sy, int vBase, Triangles tri, int t,
-                                    int rowFrom, int rowTo, int width, Target target) {
-        int i0 = vBase + tri.corner(t, 0);
-        int i1 = vBase + tri.corner(t, 1);
-        int i2 = vBase + tri.corner(t, 2);
-        double w0 = p[4 * i0 + 3];
-        double w1 = p[4 * i1 + 3];
-        double w2 = p[4 * i2 + 3];
-        if (!(w0 > 0 && w1 > 0 && w2 > 0)) {
-            return 0;
+    private static final class Frame {
+        final double[] p;           // [B*V*4] clip-space positions
+        final int height;
+        final int width;
+        final int vertices;
+        final int tCount;
+        final int[] corners;        // tri.indices(): 3 corners per triangle
+        final int bands;            // row bands per batch element
+        final double[] sx;          // [B*V] screen x, NaN where w <= 0
+        final double[] sy;          // [B*V] screen y
+        final double[] zOverW;      // [B*V] z/w (read for drawn triangles only, whose w > 0)
+        final double[] invW;        // [B*V] 1/w
+        final byte[] facing;        // [B*T]
+        final double[] area;        // [B*T] signed screen-space twice area
+        final int[] bounds;         // [B*T*4] covered columns xFrom..xTo and rows yFrom..yTo; yFrom > yTo: none
+        final int[][] bandStart;    // [B][bands + 1] where each band's triangles start in bandTriangles[b]
+        final int[][] bandTriangles;
+        final int[] triangle;
+        final float[] baryU;
+        final float[] baryV;
+        final float[] depth;
+
+        Frame(double[] p, int batch, Triangles tri, int height, int width) {
+            this.p = p;
+            this.height = height;
+            this.width = width;
+            this.vertices = tri.vertexCount();
+            this.tCount = tri.count();
+            this.corners = tri.indices();
+            this.bands = (height + BAND_ROWS - 1) / BAND_ROWS;
+            int n = batch * vertices;
+            sx = new double[n];
+            sy = new double[n];
+            zOverW = new double[n];
+            invW = new double[n];
+            for (int i = 0; i < n; i++) {
+                project(i);
+            }
+            facing = new byte[batch * tCount];
+            area = new double[batch * tCount];
+            bounds = new int[4 * batch * tCount];
+            bandStart = new int[batch][];
+            bandTriangles = new int[batch][];
+            int pixels = batch * height * width;
+            triangle = new int[pixels];
+            baryU = new float[pixels];
+            baryV = new float[pixels];
+            depth = new float[pixels];
         }
-        double area = edge(sx[i0], sy[i0], sx[i1], sy[i1], sx[i2], sy[i2]);    // screen space, y down
-        if (!(Math.abs(area) > DEGENERATE_AREA)) {
-            return 0;
+
+        /**
+         * Screen position, z/w and 1/w of vertex row i. Per-vertex and per-triangle bodies are methods of their own:
+         * called thousands of times per frame they reach the optimising compiler within the first frames, where a loop
+         * run once per frame waits for on-stack replacement.
+         */
+        private void project(int i) {
+            double w = p[4 * i + 3];
+            sx[i] = w > 0 ? (p[4 * i] / w + 1) * width / 2.0 : Double.NaN;
+            sy[i] = w > 0 ? (1 - p[4 * i + 1] / w) * height / 2.0 : Double.NaN;
+            zOverW[i] = p[4 * i + 2] / w;
+            invW[i] = 1 / w;
         }
-        int facing = area < 0 ? 1 : -1;                                         // y flips between clip and screen space
-        if (rowFrom >= rowTo) {
-            return facing;
-        }
-        // order the corners so the screen-space area is positive: positions (a, b, c) are corners (0, 1, 2) or (0, 2, 1)
-        boolean swap = area < 0;
-        int ib = swap ? i2 : i1;
-        int ic = swap ? i1 : i2;
-        double ax = sx[i0], ay = sy[i0];
-        double bx = sx[ib], by = sy[ib];
-        double cx = sx[ic], cy = sy[ic];
-        int xFrom = Math.max(0, (int) Math.ceil(Math.min(ax, Math.min(bx, cx)) - 0.5));
-        int xTo = Math.min(width - 1, (int) Math.floor(Math.max(ax, Math.max(bx, cx)) - 0.5));
-        int yFrom = Math.max(rowFrom, (int) Math.ceil(Math.min(ay, Math.min(by, cy)) - 0.5));
-        int yTo = Math.min(rowTo - 1, (int) Math.floor(Math.max(ay, Math.max(by, cy)) - 0.5));
-        if (xFrom > xTo || yFrom > yTo) {
-            return facing;                                                      // mostly: outside this band of rows
-        }
-        double za = p[4 * i0 + 2] / w0;
-        double zb = p[4 * ib + 2] / p[4 * ib + 3];
-        double zc = p[4 * ic + 2] / p[4 * ic + 3];
-        double iwa = 1 / w0;
-        double iwb = 1 / p[4 * ib + 3];
-        double iwc = 1 / p[4 * ic + 3];
-        double twiceArea = Math.abs(area);
-        boolean tieA = includesTies(bx, by, cx, cy);                            // edge opposite position a
-        boolean tieB = includesTies(cx, cy, ax, ay);
-        boolean tieC = includesTies(ax, ay, bx, by);
-        for (int py = yFrom; py <= yTo; py++) {
-            double qy = py + 0.5;
-            int row = target.offset + py * width;
-            for (int px = xFrom; px <= xTo; px++) {
-                double qx = px + 0.5;
-                double ea = edge(bx, by, cx, cy, qx, qy);
-                double eb = edge(cx, cy, ax, ay, qx, qy);
-                double ec = edge(ax, ay, bx, by, qx, qy);
-                if (ea < 0 || eb < 0 || ec < 0 || (ea == 0 && !tieA) || (eb == 0 && !tieB) || (ec == 0 && !tieC)) {
-                    continue;
-                }
-                double ba = ea / twiceArea;
-                double bb = eb / twiceArea;
-                double bc = ec / twiceArea;
-                double zz = ba * za + bb * zb + bc * zc;
-                int at = row + px;
-                if (zz < -1 || zz > 1 || !(zz < target.zBuffer[at])) {
-                    continue;
-                }
-                double qa = ba * iwa;
-                double qb = bb * iwb;
-                double qc = bc * iwc;
-                double s = qa + qb + qc;
-                target.zBuffer[at] = zz;
-                target.triangle[at] = t;
-                target.baryU[at] = (float) (qa / s);                               // corner 0 is always position a
-                target.baryV[at] = (float) ((swap ? qc : qb) / s);                 // corner 1 is b, or c when swapped
-                target.depth[at] = (float) zz;
+
+        /** Facing, area and pixel bounds of the triangles of batch element b. */
+        void setup(int b) {
+            for (int t = 0; t < tCount; t++) {
+                setup(b * tCount + t, b * vertices, t);
             }
         }
-        return facing;
+
+        /** Facing, area and pixel bounds of triangle t, g = b*T + t, whose batch element's vertices start at vBase. */
+        private void setup(int g, int vBase, int t) {
+            bounds[4 * g + 2] = 0;
+            bounds[4 * g + 3] = -1;
+            int i0 = vBase + corners[3 * t];
+            int i1 = vBase + corners[3 * t + 1];
+            int i2 = vBase + corners[3 * t + 2];
+            if (!(p[4 * i0 + 3] > 0 && p[4 * i1 + 3] > 0 && p[4 * i2 + 3] > 0)) {
+                return;                                                         // a vertex behind the eye: not drawn
+            }
+            double a = edge(sx[i0], sy[i0], sx[i1], sy[i1], sx[i2], sy[i2]);      // screen space, y down
+            if (!(Math.abs(a) > DEGENERATE_AREA)) {
+                return;
+            }
+            facing[g] = (byte) (a < 0 ? 1 : -1);                                // y flips between clip and screen space
+            area[g] = a;
+            // pixel centres (i + 0.5, j + 0.5) inside the bounding box
+            bounds[4 * g] = Math.max(0, (int) Math.ceil(Math.min(sx[i0], Math.min(sx[i1], sx[i2])) - 0.5));
+            bounds[4 * g + 1] = Math.min(width - 1, (int) Math.floor(Math.max(sx[i0], Math.max(sx[i1], sx[i2])) - 0.5));
+            if (bounds[4 * g] <= bounds[4 * g + 1]) {
+                bounds[4 * g + 2] = Math.max(0, (int) Math.ceil(Math.min(sy[i0], Math.min(sy[i1], sy[i2])) - 0.5));
+                bounds[4 * g + 3] = Math.min(height - 1, (int) Math.floor(Math.max(sy[i0], Math.max(sy[i1], sy[i2])) - 0.5));
+            }
+        }
+
+        /** Lists, for each band of batch element b, the triangles whose rows overlap it, in index order. */
+        void bin(int b) {
+            int[] start = new int[bands + 1];
+            for (int g = b * tCount; g < (b + 1) * tCount; g++) {
+                for (int band = firstBand(g); band <= lastBand(g); band++) {
+                    start[band + 1]++;
+                }
+            }
+            for (int band = 0; band < bands; band++) {
+                start[band + 1] += start[band];
+            }
+            int[] next = Arrays.copyOf(start, bands);
+            int[] list = new int[start[bands]];
+            for (int t = 0; t < tCount; t++) {
+                int g = b * tCount + t;
+                for (int band = firstBand(g); band <= lastBand(g); band++) {
+                    list[next[band]++] = t;
+                }
+            }
+            bandStart[b] = start;
+            bandTriangles[b] = list;
+        }
+
+        private int firstBand(int g) {
+            return bounds[4 * g + 2] / BAND_ROWS;
+        }
+
+        /** The last band triangle g overlaps, below {@link #firstBand} when it covers no rows (bounds 0..-1). */
+        private int lastBand(int g) {
+            return Math.floorDiv(bounds[4 * g + 3], BAND_ROWS);
+        }
+
+        /** The z-buffer over band {@code task} (batch-major), with a depth buffer of its own rows. */
+        void drawBand(int task) {
+            int b = task / bands;
+            int band = task % bands;
+            int rowFrom = band * BAND_ROWS;
+            int rowTo = Math.min(height, rowFrom + BAND_ROWS);
+            int offset = (b * height + rowFrom) * width;
+            int end = (b * height + rowTo) * width;
+            Arrays.fill(triangle, offset, end, -1);
+            Arrays.fill(depth, offset, end, Float.POSITIVE_INFINITY);
+            double[] zBuffer = new double[end - offset];
+            Arrays.fill(zBuffer, Double.POSITIVE_INFINITY);
+            int[] list = bandTriangles[b];
+            for (int k = bandStart[b][band]; k < bandStart[b][band + 1]; k++) {
+                draw(b, list[k], rowFrom, rowTo, offset, zBuffer);
+            }
+        }
+
+        /**
+         * Draws triangle t of batch element b into rows [rowFrom, rowTo), whose first pixel is at {@code offset} in
+         * the output and at 0 in {@code zBuffer}. The edge functions are evaluated as {@link #edge} does, with the
+         * per-row products hoisted (the same floating-point operations, so the same ties and barycentrics).
+         */
+        private void draw(int b, int t, int rowFrom, int rowTo, int offset, double[] zBuffer) {
+            int g = b * tCount + t;
+            int vBase = b * vertices;
+            int i0 = vBase + corners[3 * t];
+            // order the corners so the screen-space area is positive: positions (a, b, c) are corners (0, 1, 2) or (0, 2, 1)
+            boolean swap = area[g] < 0;
+            int ib = vBase + corners[3 * t + (swap ? 2 : 1)];
+            int ic = vBase + corners[3 * t + (swap ? 1 : 2)];
+            double ax = sx[i0], ay = sy[i0];
+            double bx = sx[ib], by = sy[ib];
+            double cx = sx[ic], cy = sy[ic];
+            double za = zOverW[i0], zb = zOverW[ib], zc = zOverW[ic];
+            double iwa = invW[i0], iwb = invW[ib], iwc = invW[ic];
+            double twiceArea = Math.abs(area[g]);
+            boolean tieA = includesTies(bx, by, cx, cy);                        // edge opposite position a
+            boolean tieB = includesTies(cx, cy, ax, ay);
+            boolean tieC = includesTies(ax, ay, bx, by);
+            int xFrom = bounds[4 * g];
+            int xTo = bounds[4 * g + 1];
+            int yFrom = Math.max(rowFrom, bounds[4 * g + 2]);
+            int yTo = Math.min(rowTo - 1, bounds[4 * g + 3]);
+            for (int py = yFrom; py <= yTo; py++) {
+                double qy = py + 0.5;
+                // edge(u, v, q) = (vx - ux)(qy - uy) - (vy - uy)(qx - ux): the first product is constant along the row
+                double rowA = (cx - bx) * (qy - by);
+                double rowB = (ax - cx) * (qy - cy);
+                double rowC = (bx - ax) * (qy - ay);
+                int row = (py - rowFrom) * width;
+                boolean entered = false;
+                for (int px = xFrom; px <= xTo; px++) {
+                    double qx = px + 0.5;
+                    double ea = rowA - (cy - by) * (qx - bx);
+                    double eb = rowB - (ay - cy) * (qx - cx);
+                    double ec = rowC - (by - ay) * (qx - ax);
+                    // non-short-circuit: one branch per pixel instead of six poorly predicted ones
+                    boolean inside = (ea > 0 | (ea == 0 & tieA)) & (eb > 0 | (eb == 0 & tieB)) & (ec > 0 | (ec == 0 & tieC));
+                    if (!inside) {
+                        // correctly rounded operations are monotone, so each computed edge function is monotone in qx
+                        // along a row and the pixels inside all three form one run: past its end nothing is inside
+                        if (entered) {
+                            break;
+                        }
+                        continue;
+                    }
+                    entered = true;
+                    double ba = ea / twiceArea;
+                    double bb = eb / twiceArea;
+                    double bc = ec / twiceArea;
+                    double zz = ba * za + bb * zb + bc * zc;
+                    int at = row + px;
+                    if (zz < -1 || zz > 1 || !(zz < zBuffer[at])) {
+                        continue;
+                    }
+                    double qa = ba * iwa;
+                    double qb = bb * iwb;
+                    double qc = bc * iwc;
+                    double s = qa + qb + qc;
+                    zBuffer[at] = zz;
+                    triangle[offset + at] = t;
+                    baryU[offset + at] = (float) (qa / s);                      // corner 0 is always position a
+                    baryV[offset + at] = (float) ((swap ? qc : qb) / s);        // corner 1 is b, or c when swapped
+                    depth[offset + at] = (float) zz;
+                }
+            }
+        }
     }
 
     /** The edge function (b - a) x (q - a): twice the signed area of the triangle (a, b, q). */
