@@ -27,7 +27,8 @@ import java.util.List;
 /**
  * {@code facegen bench render}: rasterize + interpolate (UVs) + texture (a 256 x 256 RGB albedo) + antialias, forward
  * and backward (to vertex positions and texture), on the procedural head Loop-subdivided twice (14,368 triangles,
- * about the issue's 10k), filling most of a 256 x 256 and a 512 x 512 image. Median of {@link #RUNS} timed runs after
+ * about the issue's 10k), filling most of a 256 x 256 and a 512 x 512 image; the results stay on the backend (a
+ * trainer reads back losses, not images). Median of {@link #RUNS} timed runs after
  * at least {@link #WARMUP} warm-up runs and 3 seconds. Each timed run uploads the clip-space positions and does all
  * per-frame work; what a training loop keeps across frames (mesh topology, UVs, texture) is built once. On a
  * {@link ProfilingBackend} the time per primitive over the timed runs follows each row.
@@ -89,12 +90,12 @@ public final class RenderBench {
                         Tensor uv = Interpolation.interpolate(uvs, raster, tri, pos);
                         Tensor colour = Texturing.texture(tex, uv, raster, BoundaryMode.CLAMP);
                         Tensor image = Antialiasing.antialias(colour, raster, pos, topology);
-                        image.toArray();                                                // the forward is complete
+                        backend.synchronize();                                  // the forward is complete (GPU queues)
                         long t2 = System.nanoTime();
                         // seed = ones: the gradient of sum(image), without timing the sum and its broadcast
                         List<Tensor> grads = Autograd.grad(List.of(image), List.of(Tensor.ones(backend, image.shape().dims())),
                                 List.of(pos, tex), false);
-                        grads.get(0).toArray();
+                        backend.synchronize();
                         long t3 = System.nanoTime();
                         if (run >= 0) {
                             rasterize[run] = (t1 - t0) / 1e6;

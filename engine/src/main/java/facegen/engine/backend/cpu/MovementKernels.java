@@ -384,6 +384,10 @@ final class MovementKernels {
         int inner = (int) product(Arrays.copyOfRange(srcShape.dims(), axis + 1, srcShape.rank()));
         long work = (long) outer * k * inner + y.length;
         int parallel = work >= 2L * GRAIN ? pool.threads() : 1;
+        if (inner == 1) {
+            scatterRows(src, index, outer, size, y, parallel);
+            return;
+        }
         // a task over a few columns would scan all k indices for little work: at least MIN_COLUMNS per task
         int columnsPerTask = Math.clamp(Math.max(MIN_COLUMNS, GRAIN / Math.max(1, k)), 1, Math.max(1, inner));
         int columnTasks = MatMulKernel.ceilDiv(inner, columnsPerTask);
@@ -409,19 +413,15 @@ final class MovementKernels {
                         Arrays.fill(acc, (rowBase + row) * inner + b0, (rowBase + row) * inner + b1, 0.0);
                     }
                 }
-                if (inner == 1) {
-                    scatterValues(src, a * k, index, k, lo, hi, acc, rowBase);
-                } else {
-                    for (int i = 0; i < k; i++) {
-                        int at = (int) index[i];
-                        if (at < lo || at >= hi) {
-                            continue;
-                        }
-                        int yi = (rowBase + at) * inner;
-                        int si = (a * k + i) * inner;
-                        for (int b = b0; b < b1; b++) {
-                            acc[yi + b] += src[si + b];
-                        }
+                for (int i = 0; i < k; i++) {
+                    int at = (int) index[i];
+                    if (at < lo || at >= hi) {
+                        continue;
+                    }
+                    int yi = (rowBase + at) * inner;
+                    int si = (a * k + i) * inner;
+                    for (int b = b0; b < b1; b++) {
+                        acc[yi + b] += src[si + b];
                     }
                 }
                 if (whole) {
@@ -443,14 +443,45 @@ final class MovementKernels {
     }
 
     /**
-     * acc[base + index[i]] += src[from + i] for the i whose index lies in [lo, hi): a scatter of single values. A
-     * method of its own so that C2 compiles this loop on its own (see ElementwiseKernels' apply).
+     * The index_add of single values (inner extent 1), as the scatters of pixels and texels are: y[a, index[i]] +=
+     * src[a, i] for every outer row a. Tasks own slabs of index values [lo, hi) across all rows, so each task reads
+     * the index once for all rows (an RGB texture gradient reads it once, not three times) and adds in double, in
+     * index order, into its slab of a scratch array, then rounds the slab into y.
      */
-    private static void scatterValues(float[] src, int from, float[] index, int k, int lo, int hi, double[] acc, int base) {
+    private void scatterRows(float[] src, float[] index, int outer, int size, float[] y, int parallel) {
+        int k = index.length;
+        int slabs = Math.clamp(2L * parallel, 1, Math.max(1, size));
+        double[] acc = scratch.take(y.length);
+        try {
+            pool.forEach(slabs, parallel > 1, t -> {
+                int lo = (int) ((long) size * t / slabs);
+                int hi = (int) ((long) size * (t + 1) / slabs);
+                for (int a = 0; a < outer; a++) {
+                    Arrays.fill(acc, a * size + lo, a * size + hi, 0.0);
+                }
+                scatterSlab(src, index, k, outer, size, lo, hi, acc);
+                for (int a = 0; a < outer; a++) {
+                    for (int i = a * size + lo; i < a * size + hi; i++) {
+                        y[i] = (float) acc[i];
+                    }
+                }
+            });
+        } finally {
+            scratch.give(acc);
+        }
+    }
+
+    /**
+     * acc[a, index[i]] += src[a, i] over all rows a for the i whose index lies in [lo, hi). A method of its own so
+     * that C2 compiles this loop on its own (see ElementwiseKernels' apply).
+     */
+    private static void scatterSlab(float[] src, float[] index, int k, int outer, int size, int lo, int hi, double[] acc) {
         for (int i = 0; i < k; i++) {
             int at = (int) index[i];
             if (at >= lo && at < hi) {
-                acc[base + at] += src[from + i];
+                for (int a = 0; a < outer; a++) {
+                    acc[a * size + at] += src[a * k + i];
+                }
             }
         }
     }
