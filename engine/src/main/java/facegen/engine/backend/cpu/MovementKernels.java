@@ -33,6 +33,8 @@ final class MovementKernels {
     static final int TILE = 32;
     /** Shorter runs are copied by a loop: {@link System#arraycopy} costs a call. */
     static final int ARRAYCOPY_MIN = 16;
+    /** Fewest terms (outer rows x indices) of a single-value IndexAdd split into slabs of index values. */
+    static final int SLAB_MIN_TERMS = 1 << 18;
     /** Fewest inner columns of one IndexAdd task (each task scans every index). */
     static final int MIN_COLUMNS = 64;
 
@@ -378,14 +380,14 @@ final class MovementKernels {
      */
     private void indexAdd(float[] src, Shape srcShape, float[] index, int axis, Shape out, float[] y) {
         int size = out.dim(axis);
-        checkIndices(index, size, "index_add", "axis " + axis + " of result " + out);
+        boolean sorted = checkIndices(index, size, "index_add", "axis " + axis + " of result " + out);
         int k = index.length;
         int outer = (int) product(Arrays.copyOf(srcShape.dims(), axis));
         int inner = (int) product(Arrays.copyOfRange(srcShape.dims(), axis + 1, srcShape.rank()));
         long work = (long) outer * k * inner + y.length;
         int parallel = work >= 2L * GRAIN ? pool.threads() : 1;
         if (inner == 1) {
-            scatterRows(src, index, outer, size, y, parallel);
+            scatterRows(src, index, outer, size, y, parallel, sorted);
             return;
         }
         // a task over a few columns would scan all k indices for little work: at least MIN_COLUMNS per task
@@ -446,14 +448,18 @@ final class MovementKernels {
      * The index_add of single values (inner extent 1), as the scatters of pixels and texels are: y[a, index[i]] +=
      * src[a, i] for every outer row a. Tasks own slabs of index values [lo, hi) across all rows, so each task reads
      * the index once for all rows (an RGB texture gradient reads it once, not three times) and adds in double, in
-     * index order, into its slab of a scratch array, then rounds the slab into y.
+     * index order, into its slab of a scratch array, then rounds the slab into y. {@code sorted}: the index never
+     * decreases.
      */
-    private void scatterRows(float[] src, float[] index, int outer, int size, float[] y, int parallel) {
+    private void scatterRows(float[] src, float[] index, int outer, int size, float[] y, int parallel, boolean sorted) {
         int k = index.length;
-        int slabs = Math.clamp(2L * parallel, 1, Math.max(1, size));
+        // every slab task tests every index; on random indices (vertex gathers) that branch mispredicts and costs
+        // more than a second thread saves unless there are many terms; sorted indices (pixels) predict perfectly
+        boolean split = sorted || (long) outer * k >= SLAB_MIN_TERMS;
+        int slabs = split ? Math.clamp(2L * parallel, 1, Math.max(1, size)) : 1;
         double[] acc = scratch.take(y.length);
         try {
-            pool.forEach(slabs, parallel > 1, t -> {
+            pool.forEach(slabs, slabs > 1, t -> {
                 int lo = (int) ((long) size * t / slabs);
                 int hi = (int) ((long) size * (t + 1) / slabs);
                 for (int a = 0; a < outer; a++) {
@@ -488,15 +494,21 @@ final class MovementKernels {
 
     /**
      * Checks that every index value is an integer in [0, bound), in one pass over the floats; on a bad one the
-     * reference check runs, to throw its message.
+     * reference check runs, to throw its message. Returns whether the values never decrease (pixel lists do), which
+     * the same pass finds for free.
      */
-    private static void checkIndices(float[] index, int bound, String op, String where) {
+    private static boolean checkIndices(float[] index, int bound, String op, String where) {
+        boolean sorted = true;
+        float previous = 0;
         for (float f : index) {
             int v = (int) f;
             if (v != f || v < 0 || v >= bound) {   // NaN fails v != f
                 ReferenceKernels.indices(new FloatElements(index), bound, op, where);
             }
+            sorted &= f >= previous;
+            previous = f;
         }
+        return sorted;
     }
 
     // ------------------------------------------------------------------ helpers
