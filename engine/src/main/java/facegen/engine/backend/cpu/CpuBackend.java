@@ -16,8 +16,9 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The float32 backend for the CPU: storage is a Java {@code float[]}, the hot primitives run as Vector API
- * kernels on all cores, everything else runs the reference definitions over a float view.
+ * The float32 backend for the CPU: storage is a Java {@code float[]}, the hot primitives run as vectorised kernels
+ * on all cores (Vector API for the GEMM, exp, log, sin and cos; plain loops that C2 vectorises for the rest),
+ * everything else runs the reference definitions over a float view.
  *
  * <p>Fast paths: elementwise {@link Op.Unary} and {@link Op.Binary} ({@link ElementwiseKernels}, exp, log and pow
  * in {@link FloatExpLog}, sin and cos in {@link FloatTrig}), {@link Op.Sum} ({@link SumKernel}), {@link Op.MatMul}
