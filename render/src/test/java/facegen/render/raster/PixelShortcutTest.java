@@ -6,8 +6,6 @@ import facegen.engine.backend.Backends;
 import facegen.engine.tensor.Tensor;
 import facegen.render.TestMeshes;
 import facegen.render.mesh.Triangles;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -20,19 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * which a copy of the UV image (a tensor the shortcut does not know) forces.
  */
 class PixelShortcutTest {
-    private static Backend reference;
-
-    @BeforeAll
-    static void open() {
-        reference = Backends.create("reference");
-    }
-
-    @AfterAll
-    static void close() {
-        reference.close();
-    }
-
-    private static List<double[]> render(boolean roundTrip) {
+    private static List<double[]> render(Backend reference, boolean roundTrip) {
         Triangles tri = TestMeshes.twoTriangles();
         Tensor pos = Tensor.of(reference, TestMeshes.twoTrianglesClip(), 4, 4).requireGrad();
         Tensor uvs = Tensor.of(reference, new double[] {0.1, 0.2, 0.9, 0.15, 0.85, 0.8, 0.2, 0.9}, 4, 2).requireGrad();
@@ -48,11 +34,13 @@ class PixelShortcutTest {
 
     @Test
     void texturingInterpolatedUvsEqualsTheFullRoundTrip() {
-        List<double[]> shortcut = render(false);
-        List<double[]> full = render(true);
-        for (int i = 0; i < full.size(); i++) {
-            assertThat(shortcut.get(i)).as("result " + i).containsExactly(full.get(i));
+        try (Backend reference = Backends.create("reference")) {
+            List<double[]> shortcut = render(reference, false);
+            List<double[]> full = render(reference, true);
+            for (int i = 0; i < full.size(); i++) {
+                assertThat(shortcut.get(i)).as("result " + i).containsExactly(full.get(i));
+            }
+            assertThat(full.get(2)).as("the UV attributes get a gradient").isNotEqualTo(new double[full.get(2).length]);
         }
-        assertThat(full.get(2)).as("the UV attributes get a gradient").isNotEqualTo(new double[full.get(2).length]);
     }
 }
