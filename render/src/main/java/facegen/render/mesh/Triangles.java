@@ -95,7 +95,9 @@ public record Triangles(int[] indices, int vertexCount) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Triangles other && vertexCount == other.vertexCount && Arrays.equals(indices, other.indices);
+        // the same list (the usual case: each render stage checks it was given the rasterised one) without a scan
+        return o == this
+                || o instanceof Triangles other && vertexCount == other.vertexCount && Arrays.equals(indices, other.indices);
     }
 
     @Override

@@ -25,13 +25,12 @@ final class ScreenSpace {
     static Gathered gather(Tensor pos, int[] vertex, int height, int width, int... dims) {
         // coordinates as rows [4, B*V]: one gather (and one scatter in the backward pass) serves x, y and w
         Tensor xyzw = pos.reshape(-1, 4).transpose(0, 1).indexSelect(1, index(pos.backend(), vertex));
-        Tensor x = xyzw.slice(0, 0, 1).reshape(dims);
-        Tensor y = xyzw.slice(0, 1, 2).reshape(dims);
-        Tensor w = xyzw.slice(0, 3, 4).reshape(dims);
-        Tensor inverseW = w.reciprocal();
-        Tensor sx = x.mul(inverseW).add(1).mul(width / 2.0);
-        Tensor sy = y.mul(inverseW).neg().add(1).mul(height / 2.0);
-        return new Gathered(sx, sy, inverseW);
+        Tensor inverseW = xyzw.slice(0, 3, 4).reciprocal();                     // [1, k]
+        // (x/w + 1) W/2 and (1 - y/w) H/2 as one affine map of the rows (x, y)/w: scale (W/2, -H/2), shift (W/2, H/2)
+        Tensor screen = xyzw.slice(0, 0, 2).mul(inverseW)
+                .mul(constant(pos.backend(), new double[] {width / 2.0, -height / 2.0}, 2, 1))
+                .add(constant(pos.backend(), new double[] {width / 2.0, height / 2.0}, 2, 1));
+        return new Gathered(screen.slice(0, 0, 1).reshape(dims), screen.slice(0, 1, 2).reshape(dims), inverseW.reshape(dims));
     }
 
     /**
