@@ -372,11 +372,11 @@ final class MovementKernels {
     }
 
     /**
-     * y[a, index[i], b] += src[a, i, b] from zero, in double and in order of i for each output element. Tasks own
-     * disjoint blocks of y: an outer row a, a slab of index values [lo, hi) and a range of inner columns; each scans
-     * every index and takes those in its slab (a compare that predicts well for sorted or spatially coherent
-     * indices, as pixel scatters are), accumulates into its block of a double scratch array and rounds the block
-     * into y. Any split gives the same bits: each element's terms are added in index order by one task.
+     * y[a, index[i], b] += src[a, i, b] from zero, in double and in order of i for each output element. Single
+     * values (inner extent 1) go to {@link #scatterRows}. Otherwise tasks own disjoint blocks of y: an outer row a,
+     * a slab of index values [lo, hi) and a range of inner columns; each scans every index and takes those in its
+     * slab, accumulates into its block of a double scratch array and rounds the block into y. Any split gives the
+     * same bits: each element's terms are added in index order by one task.
      */
     private void indexAdd(float[] src, Shape srcShape, float[] index, int axis, Shape out, float[] y) {
         int size = out.dim(axis);
