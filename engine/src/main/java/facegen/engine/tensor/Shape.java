@@ -122,6 +122,25 @@ public record Shape(int[] dims) {
         return true;
     }
 
+    /**
+     * Element strides that read this shape at each position of {@code target} under NumPy broadcasting: the
+     * row-major strides aligned at the last axis, 0 on the axes where this shape has extent 1 or which it lacks.
+     *
+     * @throws IllegalArgumentException when this shape does not broadcast to {@code target}
+     */
+    public int[] broadcastStridesTo(Shape target) {
+        if (!broadcastsTo(target)) {
+            throw new IllegalArgumentException(this + " does not broadcast to " + target);
+        }
+        int[] own = strides();
+        int[] strides = new int[target.rank()];
+        int lead = target.rank() - rank();
+        for (int k = 0; k < rank(); k++) {
+            strides[lead + k] = dims[k] == 1 ? 0 : own[k];
+        }
+        return strides;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof Shape s && Arrays.equals(dims, s.dims);

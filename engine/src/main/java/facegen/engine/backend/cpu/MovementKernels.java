@@ -58,7 +58,7 @@ final class MovementKernels {
                 }
                 gather(in.getFirst(), 0, out.dims(), strides, y);
             }
-            case Op.Expand _ -> gather(in.getFirst(), 0, out.dims(), broadcastStrides(s0, out), y);
+            case Op.Expand _ -> gather(in.getFirst(), 0, out.dims(), s0.broadcastStridesTo(out), y);
             case Op.Slice s -> {
                 int[] xs = s0.strides();
                 int[] strides = new int[xs.length];
@@ -183,8 +183,8 @@ final class MovementKernels {
         float[] c = in.get(0);
         float[] a = in.get(1);
         float[] b = in.get(2);
-        Rows rows = Rows.of(out.dims(), broadcastStrides(shapes.get(0), out), broadcastStrides(shapes.get(1), out),
-                broadcastStrides(shapes.get(2), out));
+        Rows rows = Rows.of(out.dims(), shapes.get(0).broadcastStridesTo(out), shapes.get(1).broadcastStridesTo(out),
+                shapes.get(2).broadcastStridesTo(out));
         int len = rows.length();
         int cs = rows.step(0);
         int as = rows.step(1);
@@ -204,7 +204,7 @@ final class MovementKernels {
      */
     private static void max(float[] x, Shape xShape, Shape out, float[] y) {
         Arrays.fill(y, Float.NEGATIVE_INFINITY);
-        Rows rows = Rows.of(xShape.dims(), broadcastStrides(out, xShape));
+        Rows rows = Rows.of(xShape.dims(), out.broadcastStridesTo(xShape));
         int len = rows.length();
         int step = rows.step(0);
         walk(rows, 0, rows.count(), (row, off) -> {
@@ -512,17 +512,6 @@ final class MovementKernels {
     }
 
     // ------------------------------------------------------------------ helpers
-
-    /** Element strides of {@code in} broadcast NumPy-style to {@code out}: 0 on axes it lacks or repeats. */
-    private static int[] broadcastStrides(Shape in, Shape out) {
-        int[] strides = new int[out.rank()];
-        int[] own = in.strides();
-        int shift = out.rank() - in.rank();
-        for (int k = 0; k < in.rank(); k++) {
-            strides[k + shift] = in.dim(k) == out.dim(k + shift) && in.dim(k) != 1 ? own[k] : 0;
-        }
-        return strides;
-    }
 
     /** sum_k coords[k] strides[k]. */
     private static int dot(int[] coords, int[] strides) {

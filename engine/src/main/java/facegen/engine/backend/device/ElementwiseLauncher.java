@@ -28,8 +28,8 @@ final class ElementwiseLauncher {
         if (aShape.equals(out) && bShape.equals(out)) {
             runner.perElement(SOURCE, "binary", n, y, a, b, code(op), n);
         } else {
-            DeviceBuffer meta = runner.meta(StridedView.meta(out, StridedView.broadcast(aShape, out),
-                    StridedView.broadcast(bShape, out)));
+            DeviceBuffer meta = runner.meta(StridedView.meta(out, aShape.broadcastStridesTo(out),
+                    bShape.broadcastStridesTo(out)));
             runner.perElement(SOURCE, "binary_broadcast", n, y, a, b, meta, code(op), n);
         }
     }
@@ -37,8 +37,8 @@ final class ElementwiseLauncher {
     /** y = cond != 0 ? a : b, all three broadcast to {@code out}. */
     void where(DeviceBuffer cond, Shape condShape, DeviceBuffer a, Shape aShape, DeviceBuffer b, Shape bShape,
                DeviceBuffer y, Shape out) {
-        DeviceBuffer meta = runner.meta(StridedView.meta(out, StridedView.broadcast(condShape, out),
-                StridedView.broadcast(aShape, out), StridedView.broadcast(bShape, out)));
+        DeviceBuffer meta = runner.meta(StridedView.meta(out, condShape.broadcastStridesTo(out),
+                aShape.broadcastStridesTo(out), bShape.broadcastStridesTo(out)));
         int n = out.size();
         runner.perElement(SOURCE, "where_broadcast", n, y, cond, a, b, meta, n);
     }

@@ -33,7 +33,7 @@ final class MovementLauncher {
 
     /** y = x repeated along its extent-1 and missing axes. */
     void expand(DeviceBuffer x, Shape xShape, DeviceBuffer y, Shape out) {
-        gather(x, 0, StridedView.broadcast(xShape, out), y, out);
+        gather(x, 0, xShape.broadcastStridesTo(out), y, out);
     }
 
     /** y[i_0, ..] = x[start_0 + i_0 step_0, ..]. */

@@ -26,20 +26,6 @@ final class StridedView {
         return meta;
     }
 
-    /**
-     * Strides that read {@code in} at each position of {@code out} under NumPy broadcasting: the row-major strides
-     * of {@code in} aligned at the last axis, 0 where {@code in} has extent 1 or lacks the axis.
-     */
-    static int[] broadcast(Shape in, Shape out) {
-        int[] own = in.strides();
-        int[] strides = new int[out.rank()];
-        int lead = out.rank() - in.rank();
-        for (int k = 0; k < in.rank(); k++) {
-            strides[lead + k] = in.dim(k) == 1 ? 0 : own[k];
-        }
-        return strides;
-    }
-
     /** sum_k coords[k] strides[k]: the offset of one element. */
     static int offset(int[] coords, int[] strides) {
         int offset = 0;

@@ -44,7 +44,7 @@ public final class ReferenceKernels {
             case Op.Max _ -> reduce(in.get(0), inShapes.get(0), out, Double.NEGATIVE_INFINITY, Math::max, y);
             case Op.Reshape _ -> throw new IllegalArgumentException("reshape is handled by the backend by sharing storage");
             case Op.Permute p -> permute(in.get(0), inShapes.get(0), p.perm(), out, y);
-            case Op.Expand _ -> gather(in.get(0), 0, StridedIndex.broadcastStrides(inShapes.get(0), out), out, y);
+            case Op.Expand _ -> gather(in.get(0), 0, inShapes.get(0).broadcastStridesTo(out), out, y);
             case Op.Slice s -> slice(in.get(0), inShapes.get(0), s, out, y);
             case Op.Pad p -> place(in.get(0), inShapes.get(0), y, out.strides(), offsetOf(p.before(), out.strides()));
             case Op.Concat c -> concat(in, inShapes, out.normalizeAxis(c.axis()), out, y);
@@ -99,8 +99,8 @@ public final class ReferenceKernels {
             case Op.Equal _ -> (u, v) -> u == v ? 1 : 0;
         };
         int[] dims = out.dims();
-        int[] aStrides = StridedIndex.broadcastStrides(aShape, out);
-        int[] bStrides = StridedIndex.broadcastStrides(bShape, out);
+        int[] aStrides = aShape.broadcastStridesTo(out);
+        int[] bStrides = bShape.broadcastStridesTo(out);
         for (int i = 0; i < y.length; i++) {
             y[i] = f.applyAsDouble(a.get(StridedIndex.offset(i, dims, aStrides)), b.get(StridedIndex.offset(i, dims, bStrides)));
         }
@@ -110,9 +110,9 @@ public final class ReferenceKernels {
     private static void where(Elements cond, Shape condShape, Elements a, Shape aShape, Elements b, Shape bShape,
                               Shape out, double[] y) {
         int[] dims = out.dims();
-        int[] condStrides = StridedIndex.broadcastStrides(condShape, out);
-        int[] aStrides = StridedIndex.broadcastStrides(aShape, out);
-        int[] bStrides = StridedIndex.broadcastStrides(bShape, out);
+        int[] condStrides = condShape.broadcastStridesTo(out);
+        int[] aStrides = aShape.broadcastStridesTo(out);
+        int[] bStrides = bShape.broadcastStridesTo(out);
         for (int i = 0; i < y.length; i++) {
             boolean pick = cond.get(StridedIndex.offset(i, dims, condStrides)) != 0;
             y[i] = pick ? a.get(StridedIndex.offset(i, dims, aStrides)) : b.get(StridedIndex.offset(i, dims, bStrides));
@@ -128,7 +128,7 @@ public final class ReferenceKernels {
     private static void reduce(Elements x, Shape xShape, Shape out, double identity, DoubleBinaryOperator combine, double[] y) {
         Arrays.fill(y, identity);
         int[] dims = xShape.dims();
-        int[] yStrides = StridedIndex.broadcastStrides(out, xShape);
+        int[] yStrides = out.broadcastStridesTo(xShape);
         for (int i = 0; i < xShape.numel(); i++) {
             int j = StridedIndex.offset(i, dims, yStrides);
             y[j] = combine.applyAsDouble(y[j], x.get(i));

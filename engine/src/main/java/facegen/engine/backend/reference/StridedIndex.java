@@ -1,7 +1,5 @@
 package facegen.engine.backend.reference;
 
-import facegen.engine.tensor.Shape;
-
 /**
  * Index arithmetic behind every movement and broadcasting kernel: a tensor read (or written) through strides.
  *
@@ -21,22 +19,5 @@ final class StridedIndex {
             flat /= dims[k];
         }
         return offset;
-    }
-
-    /**
-     * Strides that read {@code in} at each position of {@code out} under NumPy broadcasting: the row-major strides of
-     * {@code in}, aligned at the last axis, with 0 on the axes where {@code in} has extent 1 or which it lacks.
-     */
-    static int[] broadcastStrides(Shape in, Shape out) {
-        if (!in.broadcastsTo(out)) {
-            throw new IllegalArgumentException(in + " does not broadcast to " + out);
-        }
-        int[] own = in.strides();
-        int[] strides = new int[out.rank()];
-        int lead = out.rank() - in.rank();
-        for (int k = 0; k < in.rank(); k++) {
-            strides[lead + k] = in.dim(k) == 1 ? 0 : own[k];
-        }
-        return strides;
     }
 }
