@@ -23,10 +23,8 @@ final class SumKernel {
     static final int LANES = 8;
     /** Elements summed in float before widening to double. */
     static final int BLOCK = 1024;
-    /** Columns of one kept-inner task (a 16 KB double accumulator). */
+    /** Columns of one kept-inner task (16 KB of double accumulators, in L1). */
     static final int COLUMNS = 2048;
-    /** Each thread's kept-inner accumulator (allocating one per task made most of a render frame's garbage). */
-    private static final ThreadLocal<double[]> COLUMN_SCRATCH = ThreadLocal.withInitial(() -> new double[COLUMNS]);
     /** Input elements per parallel task. */
     static final int GRAIN = 1 << 17;
     /**
@@ -36,6 +34,7 @@ final class SumKernel {
     static final int MAX_TASKS = 4;
 
     private final WorkerPool pool;
+    private final DoubleScratch scratch = new DoubleScratch();
 
     SumKernel(WorkerPool pool) {
         this.pool = pool;
@@ -70,8 +69,8 @@ final class SumKernel {
     /**
      * The kept-inner case (sum over leading or middle axes, as a broadcast's gradient): each output run is the sum
      * of the input runs that map to it, taken in run order. Tasks own column blocks of one output run (so no partial
-     * sums, and the result does not depend on the thread count) and add the input runs' blocks into a double
-     * accumulator of {@link #COLUMNS} elements that stays in L1.
+     * sums, and the result does not depend on the thread count) and add the input runs' blocks into their block of
+     * a double scratch array the size of the output, reused between calls like index_add's.
      */
     private void sumKeptInner(float[] x, Layout l, float[] y) {
         int length = l.runLength;
@@ -93,23 +92,27 @@ final class SumKernel {
             order[fill[target[r]]++] = r;
         }
         int blocks = MatMulKernel.ceilDiv(length, COLUMNS);
-        pool.forEach(outputs * blocks, (long) x.length >= GRAIN / 4, t -> {
-            int o = t / blocks;
-            int c0 = (t % blocks) * COLUMNS;
-            int c1 = Math.min(length, c0 + COLUMNS);
-            double[] acc = COLUMN_SCRATCH.get();
-            java.util.Arrays.fill(acc, 0, c1 - c0, 0.0);
-            for (int i = start[o]; i < start[o + 1]; i++) {
-                int in = order[i] * length;
-                for (int j = c0; j < c1; j++) {
-                    acc[j - c0] += x[in + j];
+        double[] acc = scratch.take(y.length);
+        try {
+            pool.forEach(outputs * blocks, (long) x.length >= GRAIN / 4, t -> {
+                int o = t / blocks;
+                int c0 = (t % blocks) * COLUMNS;
+                int c1 = Math.min(length, c0 + COLUMNS);
+                int out = o * length;
+                java.util.Arrays.fill(acc, out + c0, out + c1, 0.0);
+                for (int i = start[o]; i < start[o + 1]; i++) {
+                    int in = order[i] * length;
+                    for (int j = c0; j < c1; j++) {
+                        acc[out + j] += x[in + j];
+                    }
                 }
-            }
-            int out = o * length;
-            for (int j = c0; j < c1; j++) {
-                y[out + j] = (float) acc[j - c0];
-            }
-        });
+                for (int j = c0; j < c1; j++) {
+                    y[out + j] = (float) acc[out + j];
+                }
+            });
+        } finally {
+            scratch.give(acc);
+        }
     }
 
     /**
