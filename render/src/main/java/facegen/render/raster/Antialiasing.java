@@ -188,12 +188,21 @@ public final class Antialiasing {
             return steps;
         }
 
+        /**
+         * Whether the edge from a drawn triangle facing {@code facing} into {@code neighbour} is a silhouette edge,
+         * where the walk stops: a boundary or non-manifold edge, or a neighbour facing the other way or not drawn. The
+         * walk and the exact reject both use this one test.
+         */
+        private static boolean crossesSilhouette(Raster r, int b, int facing, int neighbour) {
+            return neighbour < 0 || r.facing(b, neighbour) != facing;
+        }
+
         /** Whether triangle t of batch element b is drawn and the walk would stop at one of its edges. */
         private static boolean hasSilhouetteEdge(Raster r, EdgeTopology topology, int b, int t) {
             int facing = r.facing(b, t);
             for (int k = 0; k < 3 && facing != 0; k++) {
                 int n = topology.neighbour(t, k);
-                if (n < 0 || r.facing(b, n) != facing) {
+                if (crossesSilhouette(r, b, facing, n)) {
                     return true;
                 }
             }
@@ -270,7 +279,7 @@ public final class Antialiasing {
                     return;                                                  // O lies on this surface: no silhouette
                 }
                 int neighbour = topology.neighbour(current, exit);
-                if (neighbour < 0 || r.facing(b, neighbour) != facing) {
+                if (crossesSilhouette(r, b, facing, neighbour)) {
                     break;                                                   // a silhouette edge of `current` (facing != 0)
                 }
                 current = neighbour;
