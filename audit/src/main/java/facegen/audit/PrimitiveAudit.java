@@ -7,6 +7,7 @@ import facegen.audit.primitives.IndexCases;
 import facegen.audit.primitives.MatMulCases;
 import facegen.audit.primitives.MovementCases;
 import facegen.audit.primitives.ReductionCases;
+import facegen.audit.primitives.WeightedGatherCases;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +28,7 @@ public final class PrimitiveAudit {
         all.addAll(ReductionCases.cases());
         all.addAll(MovementCases.cases());
         all.addAll(IndexCases.cases());
+        all.addAll(WeightedGatherCases.cases());
         all.addAll(MatMulCases.cases());
         all.addAll(ConvCases.cases());
         all.addAll(GridSampleCases.cases());

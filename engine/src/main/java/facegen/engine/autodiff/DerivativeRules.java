@@ -85,6 +85,22 @@ public final class DerivativeRules {
             case Op.IndexSelect s -> grads(grad.indexAdd(s.axis(), x.dim(s.axis()), y), null);
             case Op.IndexAdd a -> grads(grad.indexSelect(a.axis(), y), null);
 
+            // ---- weighted gather y = x A (A sparse, A[index[j, i], i] = w[j, i]): the adjoints of x A are g A^T (input
+            //      grad) and the entries of x^T g at A's pattern (weight grad); each of the three is bilinear, so every
+            //      VJP is again one of the three
+            case Op.WeightedGather wg -> grads(
+                    needsGrad[0] ? Tensor.apply(new Op.WeightedGatherInputGrad(x.dim(1)), grad, y, in.get(2)) : null,
+                    null,
+                    needsGrad[2] ? Tensor.apply(new Op.WeightedGatherWeightGrad(), grad, x, y) : null);
+            case Op.WeightedGatherInputGrad s -> grads(                      // result = g A^T: <result, h> = <g, h A>
+                    needsGrad[0] ? grad.weightedGather(y, in.get(2)) : null,
+                    null,
+                    needsGrad[2] ? Tensor.apply(new Op.WeightedGatherWeightGrad(), x, grad, y) : null);
+            case Op.WeightedGatherWeightGrad d -> grads(                    // result[j, i] = sum_c g[c, i] x[c, index[j, i]]
+                    needsGrad[0] ? y.weightedGather(in.get(2), grad) : null,
+                    needsGrad[1] ? Tensor.apply(new Op.WeightedGatherInputGrad(y.dim(1)), x, in.get(2), grad) : null,
+                    null);
+
             // ---- matmul: C = A B gives dA = G B^T, dB = A^T G, written for stored (possibly transposed) operands
             case Op.MatMul mm -> grads(
                     needsGrad[0] ? (mm.transA() ? y.matmul(grad, mm.transB(), true) : grad.matmul(y, false, !mm.transB())) : null,

@@ -389,6 +389,88 @@ public sealed interface Op {
         }
     }
 
+    // ---------------------------------------------------------------- weighted gather (a sparse matrix product)
+
+    /**
+     * Weighted gather: y[c, i] = sum_j w[j, i] x[c, index[j, i]], summed in order of j. Inputs (x [C, K], index [J, N],
+     * w [J, N]); output [C, N]. It is x times the sparse matrix A [K, N] with A[index[j, i], i] = w[j, i] (J entries
+     * per column), as bilinear texture taps (J = 4) and barycentric blends (J = 3) are: one pass instead of a gather,
+     * a product and a sum over a [C, J, N] intermediate. Its two adjoints close the set under differentiation:
+     * d/dx is {@link WeightedGatherInputGrad}, d/dw is {@link WeightedGatherWeightGrad}, and their own VJPs are again
+     * these three.
+     */
+    record WeightedGather() implements Op {
+        @Override
+        public int arity() {
+            return 3;
+        }
+
+        @Override
+        public Shape outputShape(List<Shape> in) {
+            Shape x = in.get(0);
+            Shape index = in.get(1);
+            checkSparse("weighted_gather", index, in.get(2));
+            if (x.rank() != 2) {
+                throw new IllegalArgumentException("weighted_gather: x " + x + " must be [C, K]");
+            }
+            return Shape.of(x.dim(0), index.dim(1));
+        }
+    }
+
+    /**
+     * The adjoint of {@link WeightedGather} in x, a weighted scatter-add: y = zeros [C, size], then
+     * y[c, index[j, i]] += w[j, i] g[c, i], each element summing its terms in order of the flat position j N + i.
+     * Inputs (g [C, N], index [J, N], w [J, N]); output [C, size]: g times the transpose of A.
+     */
+    record WeightedGatherInputGrad(int size) implements Op {
+        @Override
+        public int arity() {
+            return 3;
+        }
+
+        @Override
+        public Shape outputShape(List<Shape> in) {
+            Shape g = in.get(0);
+            Shape index = in.get(1);
+            checkSparse("weighted_gather_input_grad", index, in.get(2));
+            if (g.rank() != 2 || g.dim(1) != index.dim(1)) {
+                throw new IllegalArgumentException("weighted_gather_input_grad: g " + g + " must be [C, N] with N = "
+                        + index.dim(1) + " (index " + index + ")");
+            }
+            return Shape.of(g.dim(0), size);
+        }
+    }
+
+    /**
+     * The adjoint of {@link WeightedGather} in w: y[j, i] = sum_c g[c, i] x[c, index[j, i]], summed in order of c.
+     * Inputs (g [C, N], x [C, K], index [J, N]); output [J, N], shaped like index and w.
+     */
+    record WeightedGatherWeightGrad() implements Op {
+        @Override
+        public int arity() {
+            return 3;
+        }
+
+        @Override
+        public Shape outputShape(List<Shape> in) {
+            Shape g = in.get(0);
+            Shape x = in.get(1);
+            Shape index = in.get(2);
+            checkSparse("weighted_gather_weight_grad", index, index);
+            if (x.rank() != 2 || g.rank() != 2 || g.dim(0) != x.dim(0) || g.dim(1) != index.dim(1)) {
+                throw new IllegalArgumentException("weighted_gather_weight_grad expects g [C, N], x [C, K] and index [J, N], got "
+                        + g + ", " + x + " and " + index);
+            }
+            return index;
+        }
+    }
+
+    private static void checkSparse(String what, Shape index, Shape w) {
+        if (index.rank() != 2 || !w.equals(index)) {
+            throw new IllegalArgumentException(what + ": index " + index + " and w " + w + " must both be [J, N]");
+        }
+    }
+
     // ---------------------------------------------------------------- matrix product
 
     /**

@@ -631,6 +631,15 @@ public final class Tensor implements AutoCloseable {
         return apply(new Op.IndexAdd(shape.normalizeAxis(axis), size), this, index);
     }
 
+    /**
+     * y[c, i] = sum_j w[j, i] x[c, index[j, i]] for this x [C, K], {@code index} [J, N] and {@code w} [J, N]: J
+     * weighted taps per output column in one pass (see {@link Op.WeightedGather}); differentiable in x and w.
+     */
+    public Tensor weightedGather(Tensor index, Tensor w) {
+        checkIndexable(rank() == 2 ? dim(1) : 0, "weighted_gather");
+        return apply(new Op.WeightedGather(), this, index, w);
+    }
+
     /** Index tensors hold integers in the float dtype: past 2^24 float32 cannot tell neighbours apart. */
     private void checkIndexable(int extent, String what) {
         int exact = dtype() == DType.FLOAT32 ? 1 << 24 : Integer.MAX_VALUE;

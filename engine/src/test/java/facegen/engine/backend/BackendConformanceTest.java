@@ -402,6 +402,74 @@ class BackendConformanceTest {
                 .hasMessage("index_add: index[1] = 2.0 is not an integer in [0, 2) (axis 1 of result [2, 2])");
     }
 
+    // ---------------------------------------------------------------- weighted gather
+
+    @ParameterizedTest
+    @MethodSource("backends")
+    void weightedGatherSumsWeightedTapsAndItsAdjointsMatchHandValues(Backend backend) {
+        Operand x = upload(backend, Shape.of(2, 3), 1, 2, 3, 10, 20, 30);
+        Operand index = upload(backend, Shape.of(2, 2), 0, 2, 2, 2);     // column 0 taps 0 and 2, column 1 taps 2 twice
+        Operand w = upload(backend, Shape.of(2, 2), 0.5, 1, 0.25, 2);
+        Operand g = upload(backend, Shape.of(2, 2), 1, 2, 3, 4);
+
+        // y[c, 0] = 0.5 x[c, 0] + 0.25 x[c, 2]; y[c, 1] = (1 + 2) x[c, 2]
+        assertValues(backend, run(backend, new Op.WeightedGather(), x, index, w), 1.25, 9, 12.5, 90);
+        // column 0 of y gets 0.5 g[c, 0], column 2 gets 0.25 g[c, 0] + 1 g[c, 1] + 2 g[c, 1], column 1 nothing
+        assertValues(backend, run(backend, new Op.WeightedGatherInputGrad(3), g, index, w), 0.5, 0, 6.25, 1.5, 0, 12.75);
+        // dw[j, i] = sum_c g[c, i] x[c, index[j, i]]
+        assertValues(backend, run(backend, new Op.WeightedGatherWeightGrad(), g, x, index), 31, 126, 93, 126);
+        assertValues(backend, run(backend, new Op.WeightedGather(), x, upload(backend, Shape.of(2, 0)), upload(backend, Shape.of(2, 0))));
+    }
+
+    @ParameterizedTest
+    @MethodSource("backends")
+    void weightedGatherAdjointsSatisfyTheInnerProductIdentities(Backend backend) {
+        Random random = new Random(12);
+        int channels = 3;
+        int k = 50;
+        int taps = 4;
+        int n = 700;
+        double[] x = gaussian(random, channels * k);
+        double[] index = new double[taps * n];
+        for (int e = 0; e < index.length; e++) {
+            index[e] = random.nextInt(k);                                  // many repeats: the scatter must accumulate
+        }
+        double[] w = gaussian(random, taps * n);
+        double[] g = gaussian(random, channels * n);
+        Operand xOperand = upload(backend, Shape.of(channels, k), x);
+        Operand indexOperand = upload(backend, Shape.of(taps, n), index);
+        Operand gOperand = upload(backend, Shape.of(channels, n), g);
+
+        double[] y = run(backend, new Op.WeightedGather(), xOperand, indexOperand, upload(backend, Shape.of(taps, n), w));
+        double[] dx = run(backend, new Op.WeightedGatherInputGrad(k), gOperand, indexOperand, upload(backend, Shape.of(taps, n), w));
+        double[] dw = run(backend, new Op.WeightedGatherWeightGrad(), gOperand, xOperand, indexOperand);
+
+        assertSameInnerProduct(backend, "<gather(x, w), g> vs <x, input_grad(g, w)>", y, g, x, dx);
+        assertSameInnerProduct(backend, "<gather(x, w), g> vs <w, weight_grad(g, x)>", y, g, w, dw);
+    }
+
+    @ParameterizedTest
+    @MethodSource("backends")
+    void weightedGatherIndicesMustBeIntegersInRange(Backend backend) {
+        Operand x = upload(backend, Shape.of(1, 3), 1, 2, 3);
+        Operand bad = upload(backend, Shape.of(1, 2), 0, 3);
+        Operand w = upload(backend, Shape.of(1, 2), 1, 1);
+
+        assertThatThrownBy(() -> run(backend, new Op.WeightedGather(), x, bad, w))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("weighted_gather: index[1] = 3.0 is not an integer in [0, 3) (columns of x [1, 3])");
+        assertThatThrownBy(() -> run(backend, new Op.WeightedGatherInputGrad(2), upload(backend, Shape.of(1, 2), 1, 1), bad, w))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("weighted_gather_input_grad: index[1] = 3.0 is not an integer in [0, 2) (columns of result [1, 2])");
+        assertThatThrownBy(() -> run(backend, new Op.WeightedGatherWeightGrad(), upload(backend, Shape.of(1, 2), 1, 1), x,
+                upload(backend, Shape.of(1, 2), 0.5, 0)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("index[0] = 0.5 is not an integer in [0, 3)");
+        assertThatThrownBy(() -> new Op.WeightedGather().outputShape(List.of(Shape.of(1, 3), Shape.of(2, 2), Shape.of(2, 3))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("weighted_gather: index [2, 2] and w [2, 3] must both be [J, N]");
+    }
+
     // ---------------------------------------------------------------- matrix product
 
     @ParameterizedTest

@@ -78,33 +78,40 @@ public final class Interpolation {
         Tensor c0 = x1.mul(y2).sub(x2.mul(y1));
         Tensor cx = y1.sub(y2);
         Tensor cy = x2.sub(x1);
-        Tensor weighted = Tensor.concat(0, c0, cx, cy).reshape(3, 1, 3, m)      // [coef, 1, corner, m], divided by w_k
-                .mul(s.inverseW().reshape(1, 1, 3, m));
+        // [corner, coef, m] divided by w_k, viewed as [3, 3m]: column coef m + t holds triangle t's coefficient coef
+        Tensor weighted = Tensor.concat(1, c0.reshape(3, 1, m), cx.reshape(3, 1, m), cy.reshape(3, 1, m))
+                .mul(s.inverseW().reshape(3, 1, m)).reshape(3, 3 * m);
 
-        // plane coefficients [3 coef, C + 1, m]: rows 0..C-1 of the numerators sum_k e_k a_k / w_k, row C of the
-        // denominator sum_k e_k / w_k (a_k = 1), so one gather evaluates both at the pixels
-        int[] attrIndex = new int[channels * 3 * m];
-        for (int c = 0; c < channels; c++) {
-            for (int i = 0; i < 3 * m; i++) {
-                int global = corner[i];
-                int row = shared ? global % v : global;
-                attrIndex[c * 3 * m + i] = row * channels + c;
+        // plane coefficients [C + 1, 3m]: rows 0..C-1 the numerators sum_k e_k a_k / w_k (one weighted gather of the
+        // corners' attributes), row C the denominator sum_k e_k / w_k, so one gather evaluates both at the pixels
+        int[] cornerIndex = new int[3 * 3 * m];
+        for (int k = 0; k < 3; k++) {
+            for (int coef = 0; coef < 3; coef++) {
+                for (int j = 0; j < m; j++) {
+                    int global = corner[k * m + j];
+                    cornerIndex[(k * 3 + coef) * m + j] = shared ? global % v : global;
+                }
             }
         }
-        Tensor a = attr.reshape(-1).indexSelect(0, ScreenSpace.index(backend, attrIndex)).reshape(1, channels, 3, m);
-        Tensor planes = Tensor.concat(1, weighted.mul(a), weighted).sum(2);   // [3, C + 1, m]
+        Tensor attrRows = attr.reshape(-1, channels).transpose(0, 1);           // [C, V] or [C, B V]
+        Tensor planes = Tensor.concat(0,
+                attrRows.weightedGather(ScreenSpace.index(backend, cornerIndex).reshape(3, 3 * m), weighted),
+                weighted.sum(0).reshape(1, 3 * m));
 
-        // each pixel's planes at its centre (coefficients 1, dx, dy), then the ratio; only covered pixels are
-        // evaluated and scattered, so the background stays 0
+        // each pixel's planes at its centre, sum_coef plane[coef] (1, dx, dy)[coef], then the ratio; only covered
+        // pixels are evaluated and scattered, so the background stays 0
         double[] coords = new double[3 * n];
+        int[] planeColumn = new int[3 * n];
         for (int i = 0; i < n; i++) {
             coords[i] = 1;
             coords[n + i] = cov.dx()[i];
             coords[2 * n + i] = cov.dy()[i];
+            for (int coef = 0; coef < 3; coef++) {
+                planeColumn[coef * n + i] = coef * m + cov.pixelTriangle()[i];
+            }
         }
-        Tensor pixelTriangle = ScreenSpace.index(backend, cov.pixelTriangle());
-        Tensor at = ScreenSpace.constant(backend, coords, 3, 1, n);
-        Tensor values = planes.indexSelect(2, pixelTriangle).mul(at).sum(0);   // [C + 1, n]
+        Tensor values = planes.weightedGather(ScreenSpace.index(backend, planeColumn).reshape(3, n),
+                ScreenSpace.constant(backend, coords, 3, n));                  // [C + 1, n]
         Tensor ratio = values.slice(0, 0, channels).div(values.slice(0, channels, channels + 1));
         return ScreenSpace.scatterCovered(ratio, cov.pixels(), batch, height, width);
     }

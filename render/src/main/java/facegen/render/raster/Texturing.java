@@ -8,7 +8,7 @@ import facegen.engine.tensor.Tensor;
  * with respect to the texture and the UV coordinates.
  *
  * <p>How: the four taps of each lookup are chosen on the host from the UV values (the integer part is piecewise
- * constant, so it carries no gradient), the texels are gathered with {@code indexSelect}, and the bilinear weights
+ * constant, so it carries no gradient), the texels are read by one {@code weightedGather}, and the bilinear weights
  * (1 - fx)(1 - fy), fx (1 - fy), (1 - fx) fy, fx fy are tensor ops of the UVs, so d out / d uv is exact wherever
  * the tap choice does not change. With a raster only covered pixels are looked up (the rest read 0).
  * {@link #textureReference} is the same lookup written with {@code gridSample}, kept for agreement tests.
@@ -105,11 +105,10 @@ public final class Texturing {
         if (mask != null) {
             weights = weights.mul(ScreenSpace.constant(backend, mask, 4, n));
         }
-        // the texels as rows [C, Bt Ht Wt], so one index per tap serves every channel
+        // the texels as rows [C, Bt Ht Wt], so one index per tap serves every channel; the four weighted taps are
+        // one weighted gather to [C, n] (no [C, 4, n] intermediate), and the scatter then moves each pixel once
         Tensor rows = (tex.dim(0) == 1 ? tex : tex.permute(1, 0, 2, 3)).reshape(channels, -1);
-        Tensor texels = rows.indexSelect(1, ScreenSpace.indexTensor(backend, tapIndex)).reshape(channels, 4, n);
-        // [C, 4, n] weighted taps summed to [C, n] before the scatter, which then moves each pixel once
-        Tensor colour = texels.mul(weights.reshape(1, 4, n)).sum(1);
+        Tensor colour = rows.weightedGather(ScreenSpace.indexTensor(backend, tapIndex).reshape(4, n), weights);
         return ScreenSpace.scatterCovered(colour, pixels, batch, height, width);
     }
 

@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * in {@link FloatExpLog}, sin and cos in {@link FloatTrig}), {@link Op.Sum} ({@link SumKernel}), {@link Op.MatMul}
  * ({@link MatMulKernel}, a packed, register-tiled GEMM), the three convolution primitives ({@link Conv2dKernels}:
  * the same GEMM, packing image patches straight from the input) and the movement, selection and max primitives
- * ({@link MovementKernels}).
+ * ({@link MovementKernels}), the weighted gather and its adjoints ({@link WeightedGatherKernels}; index_add of
+ * single values and the weighted scatter share the {@link ScatterKernel}).
  * {@link Op.Reshape} shares the input's storage. The grid-sampling primitives call
  * {@link ReferenceKernels} through {@link FloatElements}; callers must not rely on which path runs.
  *
@@ -41,6 +42,7 @@ public final class CpuBackend implements Backend {
     private final MatMulKernel matmul;
     private final Conv2dKernels conv;
     private final MovementKernels movement;
+    private final WeightedGatherKernels weightedGather;
 
     /** A backend using every available processor. */
     public CpuBackend() {
@@ -54,7 +56,9 @@ public final class CpuBackend implements Backend {
         this.sums = new SumKernel(pool);
         this.matmul = new MatMulKernel(pool);
         this.conv = new Conv2dKernels(pool, matmul, arrays);
-        this.movement = new MovementKernels(pool);
+        ScatterKernel scatter = new ScatterKernel(pool);
+        this.movement = new MovementKernels(pool, scatter);
+        this.weightedGather = new WeightedGatherKernels(pool, scatter);
     }
 
     @Override
@@ -129,6 +133,11 @@ public final class CpuBackend implements Backend {
                     Conv2dKernels.Problem.of(s0, out, inputs.get(1).shape(), c.geometry()));
             case Op.Where _, Op.Max _, Op.Permute _, Op.Expand _, Op.Slice _, Op.Pad _, Op.Concat _, Op.Flip _,
                  Op.IndexSelect _, Op.IndexAdd _ -> movement.run(op, out, shapes(inputs), in, y);
+            case Op.WeightedGather _ -> weightedGather.gather(in.get(0), s0, in.get(1), inputs.get(1).shape(), in.get(2), y);
+            case Op.WeightedGatherInputGrad _ -> weightedGather.inputGrad(in.get(0), in.get(1), inputs.get(1).shape(), in.get(2),
+                    out, y);
+            case Op.WeightedGatherWeightGrad _ -> weightedGather.weightGrad(in.get(0), in.get(1), inputs.get(1).shape(),
+                    in.get(2), inputs.get(2).shape(), y);
             case Op.Reshape _, Op.GridSample _, Op.GridSampleInputGrad _, Op.GridSampleGridGrad _ ->
                     reference(op, out, inputs, in, y);
         }

@@ -9,13 +9,15 @@ import java.util.Arrays;
  * The elementwise primitives ({@link Op.Unary}, {@link Op.Binary}) over float32.
  *
  * <p>Broadcasting is reduced to runs: the output is walked in contiguous runs over its trailing axes along which
- * each input is either fully present (read contiguously) or broadcast (one value, read from a block of copies). The
+ * each input is either fully present (read contiguously) or broadcast (one value). The
  * run is as long as those patterns stay the same, so same-shape operands are one run, a scalar operand is one
  * run, a per-channel bias [1, C, 1, 1] against [N, C, H, W] gives runs of H W, and a row [1, N] against [M, N]
  * gives runs of N. Any NumPy broadcast works; only the run length, and so the speed, varies.
  *
- * <p>The arithmetic is plain Java loops, one per operator, which C2's superword pass turns into AVX code. They
- * were Vector API loops; profiles of the render benchmark caught C2 compiling those without the intrinsics
+ * <p>The arithmetic is plain Java loops, one per operator, which C2's superword pass turns into AVX code, provided
+ * the store and the loads use one shared index: a run aligned with the output (same-shape operands) is computed in
+ * place, any other goes through L1 {@link Blocks} at index 0 (with three independent offsets C2 cannot rule out
+ * aliasing and emits scalar code, measured 3x slower than copying through blocks). They were Vector API loops; profiles of the render benchmark caught C2 compiling those without the intrinsics
  * (FloatVector.ldOp and lambdas on the stack: 5-15x slower, depending on what had been compiled before), while the
  * plain loops vectorise in every JIT state seen. The operator is mapped to an enum once per call (a pattern switch
  * over the sealed {@link Op} costs a type-test chain) and switched on outside the loops. add, sub, mul, div, sqrt,
@@ -26,8 +28,10 @@ import java.util.Arrays;
  */
 final class ElementwiseKernels {
 
-    /** Copies of a broadcast value made at a time (4 KB, in L1 beside the other operand). */
+    /** Elements of one {@link Blocks} block (4 KB per operand, all three in L1). */
     private static final int SPLAT = 1024;
+    /** Misaligned runs shorter than this go element by element: copying them costs more than it saves. */
+    private static final int BLOCK_MIN = 16;
     /** Elements per parallel task; below two of these a loop stays on one thread (memory bound anyway). */
     static final int GRAIN = 1 << 16;
 
@@ -102,115 +106,161 @@ final class ElementwiseKernels {
         pool.forEach(tasks, tasks > 1, t -> {
             int from = t * GRAIN;
             int to = Math.min(n, from + GRAIN);
+            Blocks blocks = null;                                              // made on the first misaligned run
             while (from < to) {
                 int run = from / runs.length;
                 int within = from - run * runs.length;
                 int end = Math.min(to, (run + 1) * runs.length);
                 int ai = runs.offset(run, runs.aStrides) + (runs.aContiguous ? within : 0);
                 int bi = runs.offset(run, runs.bStrides) + (runs.bContiguous ? within : 0);
-                segment(fn, a, ai, runs.aContiguous, b, bi, runs.bContiguous, y, from, end - from);
+                int len = end - from;
+                boolean aligned = runs.aContiguous && runs.bContiguous && ai == from && bi == from;
+                if (aligned && fn != BinaryFn.POW) {
+                    apply(fn, a, b, y, from, end);
+                } else if (fn == BinaryFn.POW || len < BLOCK_MIN) {
+                    elementwise(fn, a, ai, runs.aContiguous, b, bi, runs.bContiguous, y, from, len);
+                } else {
+                    if (blocks == null) {
+                        blocks = new Blocks(Math.min(SPLAT, runs.length));
+                    }
+                    blocks.run(fn, a, ai, runs.aContiguous, b, bi, runs.bContiguous, y, from, len);
+                }
                 from = end;
             }
         });
     }
 
     /**
-     * y[yi ..< yi+len] = op(a run, b run); a run is contiguous from ai, or the single value a[ai]. A single value is
-     * read from a block of {@link #SPLAT} copies, so every loop has the one shape C2 vectorises: two contiguous inputs.
+     * L1-sized blocks that runs not aligned with the output go through: each input run is copied (or its single
+     * value spread) to index 0 of a block, the operator's loop runs over the blocks and the result is copied out.
+     * C2 (JDK 25) vectorises a loop only when its store and loads are provably independent, which with one shared
+     * index they are; with three offsets (a row broadcast, a single value, a task's slice) it falls back to scalar
+     * code, about 3x slower than copying.
      */
-    private static void segment(BinaryFn fn, float[] a, int ai, boolean aRun, float[] b, int bi, boolean bRun,
-                                float[] y, int yi, int len) {
-        if (fn == BinaryFn.POW) {
-            for (int i = 0; i < len; i++) {
-                y[yi + i] = FloatExpLog.pow(a[ai + (aRun ? i : 0)], b[bi + (bRun ? i : 0)]);
+    private static final class Blocks {
+        final float[] a;
+        final float[] b;
+        final float[] out;
+
+        Blocks(int size) {
+            a = new float[size];
+            b = new float[size];
+            out = new float[size];
+        }
+
+        /** y[yi ..< yi+len] = op(a run, b run); a run is contiguous from ai, or the single value a[ai]. */
+        void run(BinaryFn fn, float[] x, int xi, boolean xRun, float[] z, int zi, boolean zRun, float[] y, int yi, int len) {
+            if (!xRun) {
+                Arrays.fill(a, 0, Math.min(len, a.length), x[xi]);
             }
-            return;
-        }
-        if (aRun && bRun) {
-            apply(fn, a, ai, b, bi, y, yi, len);
-            return;
-        }
-        float[] aCopies = aRun ? a : copies(a[ai], Math.min(len, SPLAT));
-        float[] bCopies = bRun ? b : copies(b[bi], Math.min(len, SPLAT));
-        for (int from = 0; from < len; from += SPLAT) {
-            apply(fn, aCopies, aRun ? ai + from : 0, bCopies, bRun ? bi + from : 0, y, yi + from, Math.min(SPLAT, len - from));
+            if (!zRun) {
+                Arrays.fill(b, 0, Math.min(len, b.length), z[zi]);
+            }
+            for (int from = 0; from < len; from += out.length) {
+                int n = Math.min(out.length, len - from);
+                if (xRun) {
+                    System.arraycopy(x, xi + from, a, 0, n);
+                }
+                if (zRun) {
+                    System.arraycopy(z, zi + from, b, 0, n);
+                }
+                apply(fn, a, b, out, 0, n);
+                System.arraycopy(out, 0, y, yi + from, n);
+            }
         }
     }
 
+    /** y[yi ..< yi+len] = op(a run, b run) element by element: short runs and pow. */
+    private static void elementwise(BinaryFn fn, float[] a, int ai, boolean aRun, float[] b, int bi, boolean bRun,
+                                    float[] y, int yi, int len) {
+        for (int i = 0; i < len; i++) {
+            y[yi + i] = scalar(fn, a[ai + (aRun ? i : 0)], b[bi + (bRun ? i : 0)]);
+        }
+    }
+
+    /** One application of the operator (pow as {@link FloatExpLog#pow}). */
+    private static float scalar(BinaryFn fn, float x, float z) {
+        return switch (fn) {
+            case ADD -> x + z;
+            case SUB -> x - z;
+            case MUL -> x * z;
+            case DIV -> x / z;
+            case POW -> FloatExpLog.pow(x, z);
+            case MAX -> Math.max(x, z);
+            case MIN -> Math.min(x, z);
+            case LESS -> x < z ? 1f : 0f;
+            case EQUAL -> x == z ? 1f : 0f;
+        };
+    }
+
     /**
-     * y[yo + i] = fn(a[ao + i], b[bo + i]) for i in [0, n). Each operator's loop is a method of its own: C2 compiles
-     * it on its own profile, and the compiled loop survives when a caller is deoptimised (a first broadcast or a
-     * new operator reaching a compiled caller); with the loops inlined in one method, such a deoptimisation sent
-     * every loop back to unvectorised profiling code for thousands of calls (seen as whole benchmark runs 2-6x slower).
+     * y[i] = fn(a[i], b[i]) for i in [from, to), one index for all three arrays (see {@link Blocks}). Each operator's
+     * loop is a method of its own: C2 compiles it on its own profile, and the compiled loop survives when a caller
+     * is deoptimised (a first broadcast or a new operator reaching a compiled caller); with the loops inlined in one
+     * method, such a deoptimisation sent every loop back to unvectorised profiling code for thousands of calls (seen
+     * as whole benchmark runs 2-6x slower).
      */
-    private static void apply(BinaryFn fn, float[] a, int ao, float[] b, int bo, float[] y, int yo, int n) {
+    private static void apply(BinaryFn fn, float[] a, float[] b, float[] y, int from, int to) {
         switch (fn) {
-            case ADD -> add(a, ao, b, bo, y, yo, n);
-            case SUB -> sub(a, ao, b, bo, y, yo, n);
-            case MUL -> mul(a, ao, b, bo, y, yo, n);
-            case DIV -> div(a, ao, b, bo, y, yo, n);
-            case MAX -> max(a, ao, b, bo, y, yo, n);
-            case MIN -> min(a, ao, b, bo, y, yo, n);
-            case LESS -> less(a, ao, b, bo, y, yo, n);
-            case EQUAL -> equal(a, ao, b, bo, y, yo, n);
+            case ADD -> add(a, b, y, from, to);
+            case SUB -> sub(a, b, y, from, to);
+            case MUL -> mul(a, b, y, from, to);
+            case DIV -> div(a, b, y, from, to);
+            case MAX -> max(a, b, y, from, to);
+            case MIN -> min(a, b, y, from, to);
+            case LESS -> less(a, b, y, from, to);
+            case EQUAL -> equal(a, b, y, from, to);
             case POW -> throw new IllegalStateException("pow runs per element in FloatExpLog");
         }
     }
 
-    private static void add(float[] a, int ao, float[] b, int bo, float[] y, int yo, int n) {
-        for (int i = 0; i < n; i++) {
-            y[yo + i] = a[ao + i] + b[bo + i];
+    private static void add(float[] a, float[] b, float[] y, int from, int to) {
+        for (int i = from; i < to; i++) {
+            y[i] = a[i] + b[i];
         }
     }
 
-    private static void sub(float[] a, int ao, float[] b, int bo, float[] y, int yo, int n) {
-        for (int i = 0; i < n; i++) {
-            y[yo + i] = a[ao + i] - b[bo + i];
+    private static void sub(float[] a, float[] b, float[] y, int from, int to) {
+        for (int i = from; i < to; i++) {
+            y[i] = a[i] - b[i];
         }
     }
 
-    private static void mul(float[] a, int ao, float[] b, int bo, float[] y, int yo, int n) {
-        for (int i = 0; i < n; i++) {
-            y[yo + i] = a[ao + i] * b[bo + i];
+    private static void mul(float[] a, float[] b, float[] y, int from, int to) {
+        for (int i = from; i < to; i++) {
+            y[i] = a[i] * b[i];
         }
     }
 
-    private static void div(float[] a, int ao, float[] b, int bo, float[] y, int yo, int n) {
-        for (int i = 0; i < n; i++) {
-            y[yo + i] = a[ao + i] / b[bo + i];
+    private static void div(float[] a, float[] b, float[] y, int from, int to) {
+        for (int i = from; i < to; i++) {
+            y[i] = a[i] / b[i];
         }
     }
 
-    private static void max(float[] a, int ao, float[] b, int bo, float[] y, int yo, int n) {
-        for (int i = 0; i < n; i++) {
-            y[yo + i] = Math.max(a[ao + i], b[bo + i]);
+    private static void max(float[] a, float[] b, float[] y, int from, int to) {
+        for (int i = from; i < to; i++) {
+            y[i] = Math.max(a[i], b[i]);
         }
     }
 
-    private static void min(float[] a, int ao, float[] b, int bo, float[] y, int yo, int n) {
-        for (int i = 0; i < n; i++) {
-            y[yo + i] = Math.min(a[ao + i], b[bo + i]);
+    private static void min(float[] a, float[] b, float[] y, int from, int to) {
+        for (int i = from; i < to; i++) {
+            y[i] = Math.min(a[i], b[i]);
         }
     }
 
     // comparisons give 1 or 0 in the float dtype (Op convention); NaN compares false
-    private static void less(float[] a, int ao, float[] b, int bo, float[] y, int yo, int n) {
-        for (int i = 0; i < n; i++) {
-            y[yo + i] = a[ao + i] < b[bo + i] ? 1f : 0f;
+    private static void less(float[] a, float[] b, float[] y, int from, int to) {
+        for (int i = from; i < to; i++) {
+            y[i] = a[i] < b[i] ? 1f : 0f;
         }
     }
 
-    private static void equal(float[] a, int ao, float[] b, int bo, float[] y, int yo, int n) {
-        for (int i = 0; i < n; i++) {
-            y[yo + i] = a[ao + i] == b[bo + i] ? 1f : 0f;
+    private static void equal(float[] a, float[] b, float[] y, int from, int to) {
+        for (int i = from; i < to; i++) {
+            y[i] = a[i] == b[i] ? 1f : 0f;
         }
-    }
-
-    /** n copies of v. */
-    private static float[] copies(float v, int n) {
-        float[] c = new float[n];
-        Arrays.fill(c, v);
-        return c;
     }
 
     /** The binary primitives as a plain enum, cheap to switch on per vector. */

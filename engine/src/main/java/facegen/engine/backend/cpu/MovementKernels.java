@@ -33,17 +33,17 @@ final class MovementKernels {
     static final int TILE = 32;
     /** Shorter runs are copied by a loop: {@link System#arraycopy} costs a call. */
     static final int ARRAYCOPY_MIN = 16;
-    /** Fewest terms (outer rows x indices) of a single-value IndexAdd split into slabs of index values. */
-    static final int SLAB_MIN_TERMS = 1 << 18;
     /** Fewest inner columns of one IndexAdd task (each task scans every index). */
     static final int MIN_COLUMNS = 64;
 
     private final WorkerPool pool;
+    private final ScatterKernel scatter;
     /** IndexAdd's double accumulator, kept between calls: a fresh one costs more to allocate than the scatter. */
     private final DoubleScratch scratch = new DoubleScratch();
 
-    MovementKernels(WorkerPool pool) {
+    MovementKernels(WorkerPool pool, ScatterKernel scatter) {
         this.pool = pool;
+        this.scatter = scatter;
     }
 
     /** Runs one of the primitives this class implements; y has out.numel() elements (not zeroed). */
@@ -373,7 +373,7 @@ final class MovementKernels {
 
     /**
      * y[a, index[i], b] += src[a, i, b] from zero, in double and in order of i for each output element. Single
-     * values (inner extent 1) go to {@link #scatterRows}. Otherwise tasks own disjoint blocks of y: an outer row a,
+     * values (inner extent 1) go to the {@link ScatterKernel}. Otherwise tasks own disjoint blocks of y: an outer row a,
      * a slab of index values [lo, hi) and a range of inner columns; each scans every index and takes those in its
      * slab, accumulates into its block of a double scratch array and rounds the block into y. Any split gives the
      * same bits: each element's terms are added in index order by one task.
@@ -387,7 +387,7 @@ final class MovementKernels {
         long work = (long) outer * k * inner + y.length;
         int parallel = work >= 2L * GRAIN ? pool.threads() : 1;
         if (inner == 1) {
-            scatterRows(src, index, outer, size, y, parallel, sorted);
+            scatter.scatter(src, k, index, null, outer, size, y, parallel, sorted);
             return;
         }
         // a task over a few columns would scan all k indices for little work: at least MIN_COLUMNS per task
@@ -445,59 +445,11 @@ final class MovementKernels {
     }
 
     /**
-     * The index_add of single values (inner extent 1), as the scatters of pixels and texels are: y[a, index[i]] +=
-     * src[a, i] for every outer row a. Tasks own slabs of index values [lo, hi) across all rows, so each task reads
-     * the index once for all rows (an RGB texture gradient reads it once, not three times) and adds in double, in
-     * index order, into its slab of a scratch array, then rounds the slab into y. {@code sorted}: the index never
-     * decreases.
-     */
-    private void scatterRows(float[] src, float[] index, int outer, int size, float[] y, int parallel, boolean sorted) {
-        int k = index.length;
-        // every slab task tests every index; on random indices (vertex gathers) that branch mispredicts and costs
-        // more than a second thread saves unless there are many terms; sorted indices (pixels) predict perfectly
-        boolean split = sorted || (long) outer * k >= SLAB_MIN_TERMS;
-        int slabs = split ? Math.clamp(2L * parallel, 1, Math.max(1, size)) : 1;
-        double[] acc = scratch.take(y.length);
-        try {
-            pool.forEach(slabs, slabs > 1, t -> {
-                int lo = (int) ((long) size * t / slabs);
-                int hi = (int) ((long) size * (t + 1) / slabs);
-                for (int a = 0; a < outer; a++) {
-                    Arrays.fill(acc, a * size + lo, a * size + hi, 0.0);
-                }
-                scatterSlab(src, index, k, outer, size, lo, hi, acc);
-                for (int a = 0; a < outer; a++) {
-                    for (int i = a * size + lo; i < a * size + hi; i++) {
-                        y[i] = (float) acc[i];
-                    }
-                }
-            });
-        } finally {
-            scratch.give(acc);
-        }
-    }
-
-    /**
-     * acc[a, index[i]] += src[a, i] over all rows a for the i whose index lies in [lo, hi). A method of its own so
-     * that C2 compiles this loop on its own (see ElementwiseKernels' apply).
-     */
-    private static void scatterSlab(float[] src, float[] index, int k, int outer, int size, int lo, int hi, double[] acc) {
-        for (int i = 0; i < k; i++) {
-            int at = (int) index[i];
-            if (at >= lo && at < hi) {
-                for (int a = 0; a < outer; a++) {
-                    acc[a * size + at] += src[a * k + i];
-                }
-            }
-        }
-    }
-
-    /**
      * Checks that every index value is an integer in [0, bound), in one pass over the floats; on a bad one the
      * reference check runs, to throw its message. Returns whether the values never decrease (pixel lists do), which
      * the same pass finds for free.
      */
-    private static boolean checkIndices(float[] index, int bound, String op, String where) {
+    static boolean checkIndices(float[] index, int bound, String op, String where) {
         boolean sorted = true;
         float previous = 0;
         for (float f : index) {

@@ -144,6 +144,10 @@ public final class DeviceBackend implements Backend {
             case Op.Flip f -> movement.flip(f, x, s0, y);
             case Op.IndexSelect s -> gather.indexSelect(s0.normalizeAxis(s.axis()), x, s0, in.get(1), shapes.get(1).dim(0), y, out);
             case Op.IndexAdd a -> gather.indexAdd(out.normalizeAxis(a.axis()), x, s0, in.get(1), y, out);
+            case Op.WeightedGather _ -> gather.weightedGather(x, s0, in.get(1), shapes.get(1), in.get(2), y, out);
+            case Op.WeightedGatherInputGrad _ -> gather.weightedGatherInputGrad(x, in.get(1), shapes.get(1), in.get(2), y, out);
+            case Op.WeightedGatherWeightGrad _ -> gather.weightedGatherWeightGrad(x, in.get(1), shapes.get(1), in.get(2),
+                    shapes.get(2), y);
             case Op.MatMul m -> matmul.matmul(m, x, s0, in.get(1), y, out);
             case Op.Conv2d c -> conv.conv2d(c.geometry(), x, s0, in.get(1), shapes.get(1), y, out);
             case Op.Conv2dInputGrad c -> conv.inputGrad(c.geometry(), x, s0, in.get(1), shapes.get(1), y, out);

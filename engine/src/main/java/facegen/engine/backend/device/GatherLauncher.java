@@ -5,12 +5,13 @@ import facegen.engine.tensor.Shape;
 
 /**
  * Runs {@link Op.IndexSelect} and {@link Op.IndexAdd} as the kernels of {@code gather.cl}, viewing tensors as
- * [outer, extent, inner] around the indexed axis.
+ * [outer, extent, inner] around the indexed axis, and {@link Op.WeightedGather} with its two adjoints.
  *
  * <p>The index vector (floats holding integers) is read to the host, checked exactly as the reference backend
  * checks it (same messages), and uploaded as ints; index_add also inverts it ({@link InverseIndex}) so that each
  * output element sums its sources in a fixed order. Cost per call: one blocking read of k floats and uploads of
- * k (select) or k + size + 1 (add) ints; index vectors are short next to the tensors they index.
+ * k (select) or k + size + 1 (add) ints; index vectors are short next to the tensors they index. The weighted
+ * ops do the same with their [J, N] index (the input gradient inverts it like index_add).
  */
 final class GatherLauncher {
     private static final String SOURCE = "gather";
@@ -54,6 +55,61 @@ final class GatherLauncher {
         } finally {
             start.free();
             sources.free();
+        }
+    }
+
+    /** y [C, N] = sum_j w[j, i] x[c, index[j, i]] for x [C, K], index and w [J, N]. */
+    void weightedGather(DeviceBuffer x, Shape xShape, DeviceBuffer index, Shape indexShape, DeviceBuffer w, DeviceBuffer y,
+                        Shape out) {
+        int k = xShape.dim(1);
+        int[] at = indices(index, indexShape.size(), k, "weighted_gather", "columns of x " + xShape);
+        int n = out.size();
+        if (n == 0) {
+            return;
+        }
+        DeviceBuffer atBuffer = runner.upload(at, "weighted_gather index");
+        try {
+            runner.perElement(SOURCE, "weighted_gather", n, y, x, atBuffer, w, k, indexShape.dim(0), indexShape.dim(1), n);
+        } finally {
+            atBuffer.free();
+        }
+    }
+
+    /** y [C, size] = zeros, then y[c, index[e]] += w[e] g[c, e mod N], summed per target in ascending e. */
+    void weightedGatherInputGrad(DeviceBuffer g, DeviceBuffer index, Shape indexShape, DeviceBuffer w, DeviceBuffer y,
+                                 Shape out) {
+        int size = out.dim(1);
+        int[] at = indices(index, indexShape.size(), size, "weighted_gather_input_grad", "columns of result " + out);
+        int n = out.size();
+        if (n == 0) {
+            return;
+        }
+        InverseIndex inverse = InverseIndex.of(at, size);
+        DeviceBuffer start = runner.upload(inverse.start(), "weighted_gather_input_grad row starts");
+        DeviceBuffer sources = runner.upload(inverse.sources(), "weighted_gather_input_grad sources");
+        try {
+            runner.perElement(SOURCE, "weighted_scatter_csr", n, y, g, start, sources, w, indexShape.dim(1), size, n);
+        } finally {
+            start.free();
+            sources.free();
+        }
+    }
+
+    /** y [J, N] = sum_c g[c, i] x[c, index[j, i]] for g [C, N], x [C, K]. */
+    void weightedGatherWeightGrad(DeviceBuffer g, DeviceBuffer x, Shape xShape, DeviceBuffer index, Shape indexShape,
+                                  DeviceBuffer y) {
+        int k = xShape.dim(1);
+        int[] at = indices(index, indexShape.size(), k, "weighted_gather_weight_grad", "columns of x " + xShape);
+        int n = indexShape.size();
+        if (n == 0) {
+            return;
+        }
+        DeviceBuffer atBuffer = runner.upload(at, "weighted_gather_weight_grad index");
+        try {
+            runner.perElement(SOURCE, "weighted_gather_weight_grad", n, y, g, x, atBuffer, xShape.dim(0), k,
+                    indexShape.dim(1), n);
+        } finally {
+            atBuffer.free();
         }
     }
 

@@ -51,6 +51,10 @@ public final class ReferenceKernels {
             case Op.Flip f -> flip(in.get(0), inShapes.get(0), f.axes(), y);
             case Op.IndexSelect s -> indexSelect(in.get(0), inShapes.get(0), in.get(1), inShapes.get(0).normalizeAxis(s.axis()), y);
             case Op.IndexAdd a -> indexAdd(in.get(0), inShapes.get(0), in.get(1), out.normalizeAxis(a.axis()), out, y);
+            case Op.WeightedGather _ -> weightedGather(in.get(0), inShapes.get(0), in.get(1), inShapes.get(1), in.get(2), y);
+            case Op.WeightedGatherInputGrad _ -> weightedGatherInputGrad(in.get(0), in.get(1), inShapes.get(1), in.get(2), out, y);
+            case Op.WeightedGatherWeightGrad _ -> weightedGatherWeightGrad(in.get(0), in.get(1), inShapes.get(1), in.get(2),
+                    inShapes.get(2), y);
             case Op.MatMul m -> matMul(in.get(0), inShapes.get(0), m.transA(), in.get(1), inShapes.get(1), m.transB(), out, y);
             case Op.Conv2d c -> conv2d(c.geometry(), in.get(0), inShapes.get(0), in.get(1), inShapes.get(1), out, y);
             case Op.Conv2dInputGrad c -> conv2dInputGrad(c.geometry(), in.get(0), inShapes.get(0), in.get(1), inShapes.get(1), out, y);
@@ -242,6 +246,55 @@ public final class ReferenceKernels {
                     y[(a * size + rows[i]) * inner + b] += src.get((a * rows.length + i) * inner + b);
                 }
             }
+        }
+    }
+
+    // ---------------------------------------------------------------- weighted gather
+
+    /** y[c, i] = sum_j w[j, i] x[c, index[j, i]], j ascending; x [C, K], index and w [J, N]. */
+    private static void weightedGather(Elements x, Shape xShape, Elements index, Shape indexShape, Elements w, double[] y) {
+        int channels = xShape.dim(0);
+        int k = xShape.dim(1);
+        int taps = indexShape.dim(0);
+        int n = indexShape.dim(1);
+        int[] at = indices(index, k, "weighted_gather", "columns of x " + xShape);
+        for (int c = 0; c < channels; c++) {
+            for (int i = 0; i < n; i++) {
+                double sum = 0;
+                for (int j = 0; j < taps; j++) {
+                    sum += w.get(j * n + i) * x.get(c * k + at[j * n + i]);
+                }
+                y[c * n + i] = sum;
+            }
+        }
+    }
+
+    /** y[c, index[j, i]] += w[j, i] g[c, i] from zero, in order of j N + i; g [C, N], y [C, size]. */
+    private static void weightedGatherInputGrad(Elements g, Elements index, Shape indexShape, Elements w, Shape out, double[] y) {
+        int channels = out.dim(0);
+        int size = out.dim(1);
+        int n = indexShape.dim(1);
+        int[] at = indices(index, size, "weighted_gather_input_grad", "columns of result " + out);
+        for (int c = 0; c < channels; c++) {
+            for (int e = 0; e < at.length; e++) {
+                y[c * size + at[e]] += w.get(e) * g.get(c * n + e % n);
+            }
+        }
+    }
+
+    /** y[j, i] = sum_c g[c, i] x[c, index[j, i]], c ascending; g [C, N], x [C, K]. */
+    private static void weightedGatherWeightGrad(Elements g, Elements x, Shape xShape, Elements index, Shape indexShape,
+                                                 double[] y) {
+        int channels = xShape.dim(0);
+        int k = xShape.dim(1);
+        int n = indexShape.dim(1);
+        int[] at = indices(index, k, "weighted_gather_weight_grad", "columns of x " + xShape);
+        for (int e = 0; e < at.length; e++) {
+            double sum = 0;
+            for (int c = 0; c < channels; c++) {
+                sum += g.get(c * n + e % n) * x.get(c * k + at[e]);
+            }
+            y[e] = sum;
         }
     }
 

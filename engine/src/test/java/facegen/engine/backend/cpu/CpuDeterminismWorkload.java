@@ -84,6 +84,21 @@ public final class CpuDeterminismWorkload {
         op(backend, results, new Op.Conv2dInputGrad(g, 17, 19), y, ys, w, ws);
         op(backend, results, new Op.Conv2dWeightGrad(g, 3, 3), x, xs, y, ys);
 
+        // weighted gather and its adjoints: texture-like taps, 4 per column, many columns sharing texels
+        Shape texels = Shape.of(3, 4096);
+        Shape taps = Shape.of(4, 20_000);
+        Shape perColumn = Shape.of(3, 20_000);
+        double[] tapIndex = new double[taps.size()];
+        for (int e = 0; e < tapIndex.length; e++) {
+            tapIndex[e] = rnd.nextInt(4096);
+        }
+        Storage index = backend.upload(tapIndex);
+        Storage tex = uniform(backend, rnd, texels.size(), -1, 1);
+        Storage weights = uniform(backend, rnd, taps.size(), 0, 1);
+        Storage sampled = op(backend, results, new Op.WeightedGather(), texels, tex, taps, index, taps, weights);
+        op(backend, results, new Op.WeightedGatherInputGrad(4096), perColumn, sampled, taps, index, taps, weights);
+        op(backend, results, new Op.WeightedGatherWeightGrad(), perColumn, sampled, texels, tex, taps, index);
+
         long h = 0xcbf29ce484222325L;
         for (Storage s : results) {
             for (double v : backend.download(s)) {

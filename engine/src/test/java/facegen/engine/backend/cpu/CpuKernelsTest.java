@@ -321,7 +321,9 @@ class CpuKernelsTest {
                 {Shape.of(6, 19), Shape.of(1, 19)},                  // row
                 {Shape.of(6, 1), Shape.of(1, 19)},                   // outer product pattern
                 {Shape.of(4, 1, 33), Shape.of(4, 5, 33)},            // middle axis broadcast
-                {Shape.of(2, 300, 257), Shape.of(300, 1)}};          // long outer, parallel
+                {Shape.of(2, 300, 257), Shape.of(300, 1)},           // long outer, parallel
+                {Shape.of(50, 2_777), Shape.of(1, 2_777)},           // misaligned rows: several blocks per run,
+                {Shape.of(1, 2_777), Shape.of(50, 2_777)}};          // and a task boundary inside a run
         record Case(Op.Binary op, DoubleBinaryOperator f) {}
         List<Case> cases = List.of(new Case(new Op.Add(), Double::sum), new Case(new Op.Sub(), (a, b) -> a - b),
                 new Case(new Op.Mul(), (a, b) -> a * b), new Case(new Op.Div(), (a, b) -> a / b),

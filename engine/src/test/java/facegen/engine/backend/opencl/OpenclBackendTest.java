@@ -257,6 +257,16 @@ class OpenclBackendTest {
         cases.add(new Case("index_add 2000 sources into 7 rows", new Op.IndexAdd(0, 7), List.of(wide, many),
                 r -> List.of(gaussian(r, wide), integers(r, many, 0, 6))));
 
+        Shape table = Shape.of(3, 40);
+        Shape taps = Shape.of(4, 300);
+        Shape perColumn = Shape.of(3, 300);
+        cases.add(new Case("weighted_gather 4 taps x 300 from 40 columns", new Op.WeightedGather(), List.of(table, taps, taps),
+                r -> List.of(gaussian(r, table), integers(r, taps, 0, 39), gaussian(r, taps))));
+        cases.add(new Case("weighted_gather_input_grad 1200 entries into 40 columns", new Op.WeightedGatherInputGrad(40),
+                List.of(perColumn, taps, taps), r -> List.of(gaussian(r, perColumn), integers(r, taps, 0, 39), gaussian(r, taps))));
+        cases.add(new Case("weighted_gather_weight_grad", new Op.WeightedGatherWeightGrad(), List.of(perColumn, table, taps),
+                r -> List.of(gaussian(r, perColumn), gaussian(r, table), integers(r, taps, 0, 39))));
+
         for (boolean ta : new boolean[] {false, true}) {
             for (boolean tb : new boolean[] {false, true}) {
                 Shape ma = ta ? Shape.of(3, 23, 37) : Shape.of(3, 37, 23);
