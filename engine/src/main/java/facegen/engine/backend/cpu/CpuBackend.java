@@ -57,8 +57,9 @@ public final class CpuBackend implements Backend {
         this.matmul = new MatMulKernel(pool);
         this.conv = new Conv2dKernels(pool, matmul, arrays);
         ScatterKernel scatter = new ScatterKernel(pool);
-        this.movement = new MovementKernels(pool, scatter);
-        this.weightedGather = new WeightedGatherKernels(pool, scatter);
+        IndexCheck indexCheck = new IndexCheck(pool);
+        this.movement = new MovementKernels(pool, scatter, indexCheck);
+        this.weightedGather = new WeightedGatherKernels(pool, scatter, indexCheck);
     }
 
     @Override

@@ -1,6 +1,5 @@
 package facegen.engine.backend.cpu;
 
-import facegen.engine.backend.reference.ReferenceKernels;
 import facegen.engine.ops.Op;
 import facegen.engine.tensor.Shape;
 
@@ -38,12 +37,14 @@ final class MovementKernels {
 
     private final WorkerPool pool;
     private final ScatterKernel scatter;
+    private final IndexCheck indexCheck;
     /** IndexAdd's double accumulator, kept between calls: a fresh one costs more to allocate than the scatter. */
     private final DoubleScratch scratch = new DoubleScratch();
 
-    MovementKernels(WorkerPool pool, ScatterKernel scatter) {
+    MovementKernels(WorkerPool pool, ScatterKernel scatter, IndexCheck indexCheck) {
         this.pool = pool;
         this.scatter = scatter;
+        this.indexCheck = indexCheck;
     }
 
     /** Runs one of the primitives this class implements; y has out.numel() elements (not zeroed). */
@@ -334,7 +335,7 @@ final class MovementKernels {
     /** y[a, j, b] = x[a, index[j], b], viewing x as [outer, x.dim(axis), inner] and y as [outer, k, inner]. */
     private void indexSelect(float[] x, Shape xShape, float[] index, int axis, float[] y) {
         int extent = xShape.dim(axis);
-        checkIndices(index, extent, "index_select", "axis " + axis + " of x " + xShape);
+        indexCheck.check(index, extent, "index_select", "axis " + axis + " of x " + xShape);
         int k = index.length;
         int inner = (int) product(Arrays.copyOfRange(xShape.dims(), axis + 1, xShape.rank()));
         int count = y.length / Math.max(1, inner);   // rows (a, j) of y
@@ -380,7 +381,7 @@ final class MovementKernels {
      */
     private void indexAdd(float[] src, Shape srcShape, float[] index, int axis, Shape out, float[] y) {
         int size = out.dim(axis);
-        boolean sorted = checkIndices(index, size, "index_add", "axis " + axis + " of result " + out);
+        boolean sorted = indexCheck.check(index, size, "index_add", "axis " + axis + " of result " + out);
         int k = index.length;
         int outer = (int) product(Arrays.copyOf(srcShape.dims(), axis));
         int inner = (int) product(Arrays.copyOfRange(srcShape.dims(), axis + 1, srcShape.rank()));
@@ -442,25 +443,6 @@ final class MovementKernels {
         } finally {
             scratch.give(acc);
         }
-    }
-
-    /**
-     * Checks that every index value is an integer in [0, bound), in one pass over the floats; on a bad one the
-     * reference check runs, to throw its message. Returns whether the values never decrease (pixel lists do), which
-     * the same pass finds for free.
-     */
-    static boolean checkIndices(float[] index, int bound, String op, String where) {
-        boolean sorted = true;
-        float previous = 0;
-        for (float f : index) {
-            int v = (int) f;
-            if (v != f || v < 0 || v >= bound) {   // NaN fails v != f
-                ReferenceKernels.indices(new FloatElements(index), bound, op, where);
-            }
-            sorted &= f >= previous;
-            previous = f;
-        }
-        return sorted;
     }
 
     // ------------------------------------------------------------------ helpers

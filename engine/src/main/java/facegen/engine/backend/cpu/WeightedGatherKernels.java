@@ -16,10 +16,12 @@ final class WeightedGatherKernels {
 
     private final WorkerPool pool;
     private final ScatterKernel scatter;
+    private final IndexCheck indexCheck;
 
-    WeightedGatherKernels(WorkerPool pool, ScatterKernel scatter) {
+    WeightedGatherKernels(WorkerPool pool, ScatterKernel scatter, IndexCheck indexCheck) {
         this.pool = pool;
         this.scatter = scatter;
+        this.indexCheck = indexCheck;
     }
 
     /** y [C, N] = x [C, K] gathered at index [J, N] with weights w [J, N]. */
@@ -28,14 +30,14 @@ final class WeightedGatherKernels {
         int k = xShape.dim(1);
         int taps = indexShape.dim(0);
         int n = indexShape.dim(1);
-        MovementKernels.checkIndices(index, k, "weighted_gather", "columns of x " + xShape);
+        indexCheck.check(index, k, "weighted_gather", "columns of x " + xShape);
         forColumns(n, channels * taps, (i0, i1) -> gatherColumns(x, k, index, w, channels, taps, n, i0, i1, y));
     }
 
     /** y[c, index[e]] += w[e] g[c, e mod N] from zero: g [C, N], y [C, size]. */
     void inputGrad(float[] g, float[] index, Shape indexShape, float[] w, Shape out, float[] y) {
         int size = out.dim(1);
-        boolean sorted = MovementKernels.checkIndices(index, size, "weighted_gather_input_grad", "columns of result " + out);
+        boolean sorted = indexCheck.check(index, size, "weighted_gather_input_grad", "columns of result " + out);
         long work = (long) out.dim(0) * index.length + y.length;
         int parallel = work >= 2L * MovementKernels.GRAIN ? pool.threads() : 1;
         scatter.scatter(g, indexShape.dim(1), index, w, out.dim(0), size, y, parallel, sorted);
@@ -47,7 +49,7 @@ final class WeightedGatherKernels {
         int k = xShape.dim(1);
         int taps = indexShape.dim(0);
         int n = indexShape.dim(1);
-        MovementKernels.checkIndices(index, k, "weighted_gather_weight_grad", "columns of x " + xShape);
+        indexCheck.check(index, k, "weighted_gather_weight_grad", "columns of x " + xShape);
         forColumns(n, channels * taps, (i0, i1) -> {
             if (channels <= 4) {
                 dotColumns(g, x, k, index, channels, taps, n, i0, i1, y);

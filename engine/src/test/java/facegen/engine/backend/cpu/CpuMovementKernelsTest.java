@@ -184,4 +184,20 @@ class CpuMovementKernelsTest {
                     .hasMessage(message);
         }
     }
+
+    @Test
+    void aBadIndexInALaterParallelChunkIsNamedAsByTheReference() {
+        int n = 3 * IndexCheck.CHUNK + 5;
+        double[] index = new double[n];
+        for (int i = 0; i < n; i++) {
+            index[i] = i % 7;
+        }
+        index[2 * IndexCheck.CHUNK + 3] = 7;                              // out of range, in the third chunk
+        index[n - 1] = 0.5;                                               // a later one is not the one named
+        Op op = new Op.IndexSelect(0);
+        List<Shape> shapes = List.of(Shape.of(7), Shape.of(n));
+        List<double[]> v = List.of(new double[7], index);
+        assertThatThrownBy(() -> run(two, op, shapes, v)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("index_select: index[" + (2 * IndexCheck.CHUNK + 3) + "] = 7.0 is not an integer in [0, 7) (axis 0 of x [7])");
+    }
 }
