@@ -3,6 +3,9 @@ package facegen.engine.backend.device;
 import facegen.engine.ops.Op;
 import facegen.engine.tensor.Shape;
 
+import java.util.function.BiFunction;
+import java.util.function.Function;
+
 /**
  * Runs {@link Op.IndexSelect} and {@link Op.IndexAdd} as the kernels of {@code gather.cl}, viewing tensors as
  * [outer, extent, inner] around the indexed axis, and {@link Op.WeightedGather} with its two adjoints.
@@ -27,15 +30,8 @@ final class GatherLauncher {
         int extent = xShape.dim(axis);
         int[] rows = indices(index, k, extent, "index_select", "axis " + axis + " of x " + xShape);
         int n = out.size();
-        if (n == 0) {
-            return;
-        }
-        DeviceBuffer rowBuffer = runner.upload(rows, "index_select rows");
-        try {
-            runner.perElement(SOURCE, "index_select", n, y, x, rowBuffer, extent, k, inner(xShape, axis), n);
-        } finally {
-            rowBuffer.free();
-        }
+        launchThrough("index_select", n, rows, "index_select rows",
+                rowBuffer -> new Object[] {y, x, rowBuffer, extent, k, inner(xShape, axis), n});
     }
 
     /** y = zeros with dim(axis) = size, then y[a, index[i], b] += src[a, i, b], summed per target in ascending i. */
@@ -44,18 +40,8 @@ final class GatherLauncher {
         int k = srcShape.dim(axis);
         int[] rows = indices(index, k, size, "index_add", "axis " + axis + " of result " + out);
         int n = out.size();
-        if (n == 0) {
-            return;
-        }
-        InverseIndex inverse = InverseIndex.of(rows, size);
-        DeviceBuffer start = runner.upload(inverse.start(), "index_add row starts");
-        DeviceBuffer sources = runner.upload(inverse.sources(), "index_add sources");
-        try {
-            runner.perElement(SOURCE, "index_add_csr", n, y, src, start, sources, k, size, inner(out, axis), n);
-        } finally {
-            start.free();
-            sources.free();
-        }
+        launchThroughInverse("index_add_csr", n, rows, size, "index_add",
+                (start, sources) -> new Object[] {y, src, start, sources, k, size, inner(out, axis), n});
     }
 
     /** y [C, N] = sum_j w[j, i] x[c, index[j, i]] for x [C, K], index and w [J, N]. */
@@ -64,15 +50,8 @@ final class GatherLauncher {
         int k = xShape.dim(1);
         int[] at = indices(index, indexShape.size(), k, "weighted_gather", "columns of x " + xShape);
         int n = out.size();
-        if (n == 0) {
-            return;
-        }
-        DeviceBuffer atBuffer = runner.upload(at, "weighted_gather index");
-        try {
-            runner.perElement(SOURCE, "weighted_gather", n, y, x, atBuffer, w, k, indexShape.dim(0), indexShape.dim(1), n);
-        } finally {
-            atBuffer.free();
-        }
+        launchThrough("weighted_gather", n, at, "weighted_gather index",
+                atBuffer -> new Object[] {y, x, atBuffer, w, k, indexShape.dim(0), indexShape.dim(1), n});
     }
 
     /** y [C, size] = zeros, then y[c, index[e]] += w[e] g[c, e mod N], summed per target in ascending e. */
@@ -81,18 +60,8 @@ final class GatherLauncher {
         int size = out.dim(1);
         int[] at = indices(index, indexShape.size(), size, "weighted_gather_input_grad", "columns of result " + out);
         int n = out.size();
-        if (n == 0) {
-            return;
-        }
-        InverseIndex inverse = InverseIndex.of(at, size);
-        DeviceBuffer start = runner.upload(inverse.start(), "weighted_gather_input_grad row starts");
-        DeviceBuffer sources = runner.upload(inverse.sources(), "weighted_gather_input_grad sources");
-        try {
-            runner.perElement(SOURCE, "weighted_scatter_csr", n, y, g, start, sources, w, indexShape.dim(1), size, n);
-        } finally {
-            start.free();
-            sources.free();
-        }
+        launchThroughInverse("weighted_scatter_csr", n, at, size, "weighted_gather_input_grad",
+                (start, sources) -> new Object[] {y, g, start, sources, w, indexShape.dim(1), size, n});
     }
 
     /** y [J, N] = sum_c g[c, i] x[c, index[j, i]] for g [C, N], x [C, K]. */
@@ -101,15 +70,40 @@ final class GatherLauncher {
         int k = xShape.dim(1);
         int[] at = indices(index, indexShape.size(), k, "weighted_gather_weight_grad", "columns of x " + xShape);
         int n = indexShape.size();
+        launchThrough("weighted_gather_weight_grad", n, at, "weighted_gather_weight_grad index",
+                atBuffer -> new Object[] {y, g, x, atBuffer, xShape.dim(0), k, indexShape.dim(1), n});
+    }
+
+    /** Uploads {@code ints}, launches {@code function} over n elements with the arguments built around it, frees it. */
+    private void launchThrough(String function, int n, int[] ints, String what, Function<DeviceBuffer, Object[]> args) {
         if (n == 0) {
             return;
         }
-        DeviceBuffer atBuffer = runner.upload(at, "weighted_gather_weight_grad index");
+        DeviceBuffer buffer = runner.upload(ints, what);
         try {
-            runner.perElement(SOURCE, "weighted_gather_weight_grad", n, y, g, x, atBuffer, xShape.dim(0), k,
-                    indexShape.dim(1), n);
+            runner.perElement(SOURCE, function, n, args.apply(buffer));
         } finally {
-            atBuffer.free();
+            buffer.free();
+        }
+    }
+
+    /**
+     * Uploads the CSR inverse of {@code targets} (values in [0, size)), launches {@code function} over n elements
+     * with the arguments built around its row starts and sources, frees both.
+     */
+    private void launchThroughInverse(String function, int n, int[] targets, int size, String what,
+                                      BiFunction<DeviceBuffer, DeviceBuffer, Object[]> args) {
+        if (n == 0) {
+            return;
+        }
+        InverseIndex inverse = InverseIndex.of(targets, size);
+        DeviceBuffer start = runner.upload(inverse.start(), what + " row starts");
+        DeviceBuffer sources = runner.upload(inverse.sources(), what + " sources");
+        try {
+            runner.perElement(SOURCE, function, n, args.apply(start, sources));
+        } finally {
+            start.free();
+            sources.free();
         }
     }
 
