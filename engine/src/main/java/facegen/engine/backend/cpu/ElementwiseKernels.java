@@ -17,7 +17,8 @@ import java.util.Arrays;
  * <p>The arithmetic is plain Java loops, one per operator, which C2's superword pass turns into AVX code, provided
  * the store and the loads use one shared index: a run aligned with the output (same-shape operands) is computed in
  * place, any other goes through L1 {@link Blocks} at index 0 (with three independent offsets C2 cannot rule out
- * aliasing and emits scalar code, measured 3x slower than copying through blocks). They were Vector API loops; profiles of the render benchmark caught C2 compiling those without the intrinsics
+ * aliasing and emits scalar code, measured 3x slower than copying through blocks). They were Vector API loops;
+ * profiles of the render benchmark caught C2 compiling those without the intrinsics
  * (FloatVector.ldOp and lambdas on the stack: 5-15x slower, depending on what had been compiled before), while the
  * plain loops vectorise in every JIT state seen. The operator is mapped to an enum once per call (a pattern switch
  * over the sealed {@link Op} costs a type-test chain) and switched on outside the loops. add, sub, mul, div, sqrt,

@@ -385,12 +385,12 @@ final class MovementKernels {
         int k = index.length;
         int outer = (int) product(Arrays.copyOf(srcShape.dims(), axis));
         int inner = (int) product(Arrays.copyOfRange(srcShape.dims(), axis + 1, srcShape.rank()));
-        long work = (long) outer * k * inner + y.length;
-        int parallel = work >= 2L * GRAIN ? pool.threads() : 1;
         if (inner == 1) {
-            scatter.scatter(src, k, index, null, outer, size, y, parallel, sorted);
+            scatter.scatter(src, k, index, null, outer, size, y, sorted);
             return;
         }
+        long work = (long) outer * k * inner + y.length;
+        int parallel = work >= 2L * GRAIN ? pool.threads() : 1;
         // a task over a few columns would scan all k indices for little work: at least MIN_COLUMNS per task
         int columnsPerTask = Math.clamp(Math.max(MIN_COLUMNS, GRAIN / Math.max(1, k)), 1, Math.max(1, inner));
         int columnTasks = MatMulKernel.ceilDiv(inner, columnsPerTask);

@@ -29,11 +29,12 @@ final class ScatterKernel {
      * y [rows, size] = zeros, then y[a, index[e]] += w[e] src[a, e mod n] for src [rows, n] and e over the index
      * (index.length a multiple of n).
      *
-     * @param w        per-entry weights, or null for 1
-     * @param parallel threads to use (1 for small work)
-     * @param sorted   whether the index never decreases
+     * @param w      per-entry weights, or null for 1
+     * @param sorted whether the index never decreases
      */
-    void scatter(float[] src, int n, float[] index, float[] w, int rows, int size, float[] y, int parallel, boolean sorted) {
+    void scatter(float[] src, int n, float[] index, float[] w, int rows, int size, float[] y, boolean sorted) {
+        long work = (long) rows * index.length + y.length;
+        int parallel = work >= 2L * MovementKernels.GRAIN ? pool.threads() : 1;
         // every slab task tests every entry; on random indices (vertex gathers) that branch mispredicts and costs
         // more than a second thread saves unless there are many terms; sorted indices (pixels) predict perfectly
         boolean split = sorted || (long) rows * index.length >= SLAB_MIN_TERMS;

@@ -38,9 +38,7 @@ final class WeightedGatherKernels {
     void inputGrad(float[] g, float[] index, Shape indexShape, float[] w, Shape out, float[] y) {
         int size = out.dim(1);
         boolean sorted = indexCheck.check(index, size, "weighted_gather_input_grad", "columns of result " + out);
-        long work = (long) out.dim(0) * index.length + y.length;
-        int parallel = work >= 2L * MovementKernels.GRAIN ? pool.threads() : 1;
-        scatter.scatter(g, indexShape.dim(1), index, w, out.dim(0), size, y, parallel, sorted);
+        scatter.scatter(g, indexShape.dim(1), index, w, out.dim(0), size, y, sorted);
     }
 
     /** y [J, N] with y[j, i] = sum_c g[c, i] x[c, index[j, i]]: g [C, N], x [C, K]. */
